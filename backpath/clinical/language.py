@@ -1,0 +1,31 @@
+"""Languages the clinical content is written in, and text that carries both."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+
+class Lang(StrEnum):
+    NL = "nl"
+    EN = "en"
+
+
+class Text(BaseModel):
+    """A user-facing text in Dutch and English; both are required (no silent fallback)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    nl: str
+    en: str
+
+    @field_validator("nl", "en")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+    def __call__(self, lang: Lang) -> str:
+        return self.nl if lang is Lang.NL else self.en

@@ -1,0 +1,172 @@
+"""The scoring engine: one function that scores any instrument from its definition.
+
+Rules, each from the instrument's publication (the definition's ``scoring.citation``):
+- reversed items score ``lowest + highest - answer`` (TSK-17 items 4, 8, 12, 16: Miller,
+  Kori & Todd 1991; ÖMPSQ-SF items 3, 4, 8: Linton et al. 2011);
+- ``sum`` needs ``min_answered`` items (all, unless the publication allows fewer);
+- ``percent_of_answered`` is the Oswestry rule, sum / (5 x answered sections) x 100, scored
+  when at least 8 of 10 sections are answered (Fairbank & Pynsent 2000; backpath default);
+- ``mean`` averages the activities a patient rated (PSK: Beurskens 1996; PSFS: Stratford 1995);
+- ``startback``: total <= 3 low; otherwise psychosocial subscale <= 3 medium, else high
+  (Hill et al. 2008; Keele scoring guide).
+Bands are chosen on the exact value: a fraction above a band's upper bound is the next band.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import assert_never
+
+from backpath.clinical.errors import ClinicalInputError
+from backpath.clinical.instruments import Instrument, Item, Method
+from backpath.clinical.language import Lang, Text
+
+Number = int | float
+
+_NOT_SCORABLE = Text(
+    nl="Niet te scoren: {answered} van {items} vragen beantwoord; {name} vraagt er minstens "
+    "{needed}. Vul de ontbrekende vragen aan ({missing}).",
+    en="Not scorable: {answered} of {items} items answered; {name} needs at least {needed}. "
+    "Complete the missing items ({missing}).",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A scored response; the definition travels along so the result explains itself."""
+
+    definition: Instrument = field(repr=False, compare=False)
+    total: Number | None
+    subscales: Mapping[str, Number | None]
+    band: str | None
+    answered: int
+    missing: tuple[str, ...]
+
+    @property
+    def instrument(self) -> str:
+        return self.definition.id
+
+    @property
+    def version(self) -> str:
+        return self.definition.version
+
+    @property
+    def valid(self) -> bool:
+        return self.total is not None
+
+    def interpretation(self, lang: Lang) -> str:
+        definition = self.definition
+        if self.total is None:
+            return _NOT_SCORABLE(lang).format(
+                answered=self.answered,
+                items=len(definition.items),
+                name=definition.abbreviation,
+                needed=definition.scoring.min_answered,
+                missing=", ".join(self.missing),
+            )
+        band = definition.band(self.band)
+        template = band.interpretation if band else definition.interpretation
+        return template(lang).format(
+            total=self.total, max=_plain(definition.range.max), **self.subscales
+        )
+
+
+def _plain(value: float) -> Number:
+    return int(value) if float(value).is_integer() else value
+
+
+def _allowed(item: Item) -> str:
+    values = item.values
+    if values == tuple(range(values[0], values[-1] + 1)) and len(values) > 5:
+        return f"a whole number from {values[0]} to {values[-1]}"
+    return "one of " + ", ".join(str(value) for value in values)
+
+
+def validate_answers(
+    definition: Instrument, answers: Mapping[str, object], field_prefix: str = "answers"
+) -> tuple[int | None, ...]:
+    """The answers as item values in item order (None = missing), or a named error."""
+    known = definition.link_ids
+    for link_id in answers:
+        if link_id not in known:
+            raise ClinicalInputError(
+                f"{field_prefix}.{link_id}",
+                f"unknown item; {definition.id} has items q1..q{len(known)}",
+            )
+    values: list[int | None] = []
+    for item in definition.items:
+        value = answers.get(item.link_id)
+        # bool is an int in Python; a questionnaire answer of `true` is a type error.
+        if value is not None and (type(value) is not int or value not in item.values):
+            raise ClinicalInputError(
+                f"{field_prefix}.{item.link_id}", f"must be {_allowed(item)} or null (got {value!r})"
+            )
+        values.append(value)
+    return tuple(values)
+
+
+def score(definition: Instrument, answers: Mapping[str, object]) -> Score:
+    """Score a response given as ``{linkId: value or None}``; absent items are missing."""
+    return score_values(definition, validate_answers(definition, answers))
+
+
+def score_values(definition: Instrument, values: Sequence[int | None]) -> Score:
+    """Score already-validated item values in item order (None = missing)."""
+    items = definition.items
+    scoring = definition.scoring
+    scored: dict[str, int] = {}
+    missing: list[str] = []
+    for item, table, value in zip(items, definition.item_scores, values, strict=True):
+        if value is None:
+            missing.append(item.link_id)
+        else:
+            scored[item.link_id] = table[value]
+    answered = len(scored)
+    if answered < scoring.min_answered:
+        empty = dict.fromkeys(scoring.subscales)
+        return Score(definition, None, empty, None, answered, tuple(missing))
+
+    subscales: dict[str, Number | None] = {
+        name: sum(scored[link_id] for link_id in link_ids)
+        if all(link_id in scored for link_id in link_ids)
+        else None
+        for name, link_ids in scoring.subscales.items()
+    }
+    exact: Fraction
+    total_sum = sum(scored.values())
+    method = scoring.method
+    match method:
+        case Method.SUM | Method.STARTBACK:
+            exact = Fraction(total_sum)
+        case Method.PERCENT_OF_ANSWERED:
+            highest = max(max(table.values()) for table in definition.item_scores)
+            exact = Fraction(total_sum * 100, highest * answered)
+        case Method.MEAN:
+            exact = Fraction(total_sum, answered)
+        case _:  # pragma: no cover - exhaustiveness guard for mypy
+            assert_never(method)
+
+    if method is Method.STARTBACK:
+        band = _startback_group(total_sum, subscales["psychosocial"])
+    else:
+        band = _band(definition, exact)
+    total: Number = int(exact) if scoring.decimals == 0 else round(float(exact), scoring.decimals)
+    return Score(definition, total, subscales, band, answered, tuple(missing))
+
+
+def _startback_group(total: int, psychosocial: Number | None) -> str:
+    """Keele STarT Back risk groups (Hill et al., Arthritis Rheum 2008;59:632-41)."""
+    if total <= 3:
+        return "low"
+    assert psychosocial is not None  # STarT Back requires all items, subscale included
+    return "medium" if psychosocial <= 3 else "high"
+
+
+def _band(definition: Instrument, exact: Fraction) -> str | None:
+    for band in definition.bands:
+        assert band.upper is not None  # checked when the definition is loaded
+        if exact <= Fraction(band.upper):
+            return band.id
+    return None
