@@ -45,6 +45,4 @@ class CitationRegistry(BaseModel):
 def citations() -> CitationRegistry:
     raw = load_yaml("citations.yaml")
     entries = [{"id": key, **value} for key, value in raw.items()]
-    return parse(
-        CitationRegistry, {"citations": {e["id"]: e for e in entries}}, "citations.yaml"
-    )
+    return parse(CitationRegistry, {"citations": {e["id"]: e for e in entries}}, "citations.yaml")

@@ -175,8 +175,8 @@ class Instrument(_Frozen):
             if [band.id for band in self.bands] != ["low", "medium", "high"]:
                 raise ValueError("STarT Back bands must be low, medium, high")
             return
-        uppers = [band.upper for band in self.bands]
-        if None in uppers:
+        uppers = [band.upper for band in self.bands if band.upper is not None]
+        if len(uppers) != len(self.bands):
             raise ValueError("every band needs an upper bound")
         if uppers != sorted(uppers) or (uppers and uppers[-1] != self.range.max):
             raise ValueError("band upper bounds must rise and end at the range maximum")
@@ -201,7 +201,9 @@ class Instrument(_Frozen):
         if extra := sorted(set(overlay) - allowed):
             raise ClinicalInputError(extra[0], f"a wording file may only set {sorted(allowed)}")
         if overlay.get("id", self.id) != self.id:
-            raise ClinicalInputError("id", f"wording file is for {overlay['id']!r}, not {self.id!r}")
+            raise ClinicalInputError(
+                "id", f"wording file is for {overlay['id']!r}, not {self.id!r}"
+            )
         for key in ("name", "instructions", "wording"):
             if key in overlay:
                 data[key] = overlay[key]
@@ -226,9 +228,7 @@ def _overlay_item(items: list[dict[str, Any]], overlay: Any, where: str) -> None
     by_value = {option["value"]: option for option in target["options"]}
     for option in labels:
         if not isinstance(option, Mapping) or option.get("value") not in by_value:
-            raise ClinicalInputError(
-                f"{where}.options", f"values must be among {sorted(by_value)}"
-            )
+            raise ClinicalInputError(f"{where}.options", f"values must be among {sorted(by_value)}")
         by_value[option["value"]]["label"] = option["label"]
 
 

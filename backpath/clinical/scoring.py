@@ -77,7 +77,7 @@ def _plain(value: float) -> Number:
     return int(value) if float(value).is_integer() else value
 
 
-def _allowed(item: Item) -> str:
+def allowed_values(item: Item) -> str:
     values = item.values
     if values == tuple(range(values[0], values[-1] + 1)) and len(values) > 5:
         return f"a whole number from {values[0]} to {values[-1]}"
@@ -101,7 +101,8 @@ def validate_answers(
         # bool is an int in Python; a questionnaire answer of `true` is a type error.
         if value is not None and (type(value) is not int or value not in item.values):
             raise ClinicalInputError(
-                f"{field_prefix}.{item.link_id}", f"must be {_allowed(item)} or null (got {value!r})"
+                f"{field_prefix}.{item.link_id}",
+                f"must be {allowed_values(item)} or null (got {value!r})",
             )
         values.append(value)
     return tuple(values)
@@ -148,6 +149,7 @@ def score_values(definition: Instrument, values: Sequence[int | None]) -> Score:
         case _:  # pragma: no cover - exhaustiveness guard for mypy
             assert_never(method)
 
+    band: str | None
     if method is Method.STARTBACK:
         band = _startback_group(total_sum, subscales["psychosocial"])
     else:

@@ -1,0 +1,235 @@
+"""The ``backpath`` command line: JSON in, JSON out; CSV batches for research.
+
+Exit codes: 0 success; 2 bad input (one line on stderr naming the field and what is
+allowed), also when some rows of a CSV batch were bad. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+import yaml
+
+from backpath import __version__, interchange
+from backpath.clinical.batch import RowScorer, output_columns
+from backpath.clinical.errors import ClinicalInputError
+from backpath.clinical.instruments import instrument, instruments
+from backpath.clinical.intake import assess, parse_intake
+from backpath.clinical.language import Lang
+from backpath.clinical.redflags import red_flag_bank
+from backpath.clinical.scoring import score
+
+BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """Bad input found by the command line itself (files, JSON, CSV shape)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(BAD_INPUT, f"backpath: error: {message}\n")
+
+
+def _read_text(path: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
+        raise BadInput(f"{path}: cannot read ({error.__class__.__name__})") from None
+
+
+def _read_json(path: str) -> Any:
+    text = _read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadInput(
+            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_instruments(args: argparse.Namespace) -> int:
+    if args.action == "show":
+        if not args.id:
+            raise BadInput("instruments show: name an instrument id")
+        definition = instrument(args.id)
+        if args.wording:
+            overlay = _read_wording(args.wording)
+            definition = definition.with_wording(overlay)
+        _print_json(interchange.instrument_json(definition))
+    elif args.action is None:
+        _print_json([interchange.instrument_summary_json(d) for d in instruments().values()])
+    else:
+        raise BadInput(f"instruments: unknown action {args.action!r}; use 'show ID'")
+    return 0
+
+
+def _read_wording(path: str) -> Any:
+    try:
+        data = yaml.safe_load(_read_text(path))
+    except yaml.YAMLError as error:
+        raise BadInput(f"{path}: not valid YAML or JSON ({error.__class__.__name__})") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{path}: a wording file holds one object")
+    return data
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    definition = instrument(args.id)
+    lang = Lang(args.lang)
+    if args.csv:
+        if args.file:
+            raise BadInput("score: give either FILE or --csv, not both")
+        return _score_csv(definition.id, args.csv, sys.stdout)
+    data = _read_json(args.file or "-")
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        raise BadInput('input: expected an object {"answers": {"q1": ..., ...}}')
+    if extra := sorted(set(data) - {"answers"}):
+        raise BadInput(f"{extra[0]}: unknown field; the input has only 'answers'")
+    _print_json(interchange.score_json(score(definition, data["answers"]), lang))
+    return 0
+
+
+def _score_csv(instrument_id: str, path: str, out: TextIO) -> int:
+    definition = instrument(instrument_id)
+    try:
+        handle = sys.stdin if path == "-" else open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as error:
+        raise BadInput(f"{path}: cannot read ({error.strerror})") from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise BadInput(f"{path}: line 1: not readable CSV ({error})") from None
+        if not header:
+            raise BadInput(f"{path}: empty file; the first line must name the columns")
+        header = [name.strip() for name in header]
+        has_id = "id" in header
+        id_at = header.index("id") if has_id else -1
+        columns = [name for name in header if name != "id"]
+        try:
+            scorer = RowScorer(definition, columns)
+        except ClinicalInputError as error:
+            raise BadInput(f"{path}: header: {error}") from None
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow((["id"] if has_id else []) + output_columns(definition))
+        return _score_rows(reader, scorer, id_at, path, writer)
+
+
+def _score_rows(reader: Any, scorer: RowScorer, id_at: int, path: str, writer: Any) -> int:
+    bad = 0
+    score_row = scorer.score
+    writerow = writer.writerow
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except (csv.Error, UnicodeDecodeError) as error:
+            bad += 1
+            print(f"{path}: line {reader.line_num}: not readable CSV ({error})", file=sys.stderr)
+            continue
+        if not row:
+            continue  # a blank line is no response
+        try:
+            if id_at < 0:
+                writerow(score_row(row))
+            else:
+                cells = row[:id_at] + row[id_at + 1 :]
+                writerow((row[id_at], *score_row(cells)))
+        except (ClinicalInputError, IndexError) as error:
+            bad += 1
+            where = f"line {reader.line_num}"
+            if 0 <= id_at < len(row):
+                where += f" (id {row[id_at]})"
+            problem = error if isinstance(error, ClinicalInputError) else "row: too few cells"
+            print(f"{path}: {where}: {problem}", file=sys.stderr)
+    if bad:
+        print(f"{path}: {bad} bad row(s) skipped; the others were scored", file=sys.stderr)
+        return BAD_INPUT
+    return 0
+
+
+def cmd_redflags(args: argparse.Namespace) -> int:
+    _print_json(interchange.red_flags_json(red_flag_bank()))
+    return 0
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    text = _read_text(args.file)
+    assessment = assess(parse_intake(text))
+    _print_json(interchange.assessment_json(assessment, Lang(args.lang)))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from backpath.demo import run_demo
+
+    return run_demo(Lang(args.lang), sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="backpath", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"backpath {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = commands.add_parser("instruments", help="list instruments, or show one as JSON")
+    p.add_argument("action", nargs="?", choices=["show"], help="show one definition")
+    p.add_argument("id", nargs="?", help="instrument id, e.g. startback")
+    p.add_argument("--wording", metavar="FILE", help="a clinic's licensed wording (YAML/JSON)")
+    p.set_defaults(run=cmd_instruments)
+
+    lang_help = "language of the texts in the output (default: en)"
+    p = commands.add_parser("score", help="score one response (JSON) or a CSV batch")
+    p.add_argument("id", help="instrument id, e.g. startback")
+    p.add_argument("file", nargs="?", help='JSON file {"answers": {...}}, or - for stdin')
+    p.add_argument("--csv", metavar="IN.csv", help="score a CSV batch, one row per response")
+    p.add_argument("--lang", choices=[lang.value for lang in Lang], default="en", help=lang_help)
+    p.set_defaults(run=cmd_score)
+
+    p = commands.add_parser("redflags", help="print the red-flag question bank as JSON")
+    p.set_defaults(run=cmd_redflags)
+
+    p = commands.add_parser("assess", help="triage, stratify and plan one intake (JSON)")
+    p.add_argument("file", help="intake JSON file, or - for stdin")
+    p.add_argument("--lang", choices=[lang.value for lang in Lang], default="en", help=lang_help)
+    p.set_defaults(run=cmd_assess)
+
+    p = commands.add_parser("demo", help="walk through the example intakes")
+    p.add_argument("--lang", choices=[lang.value for lang in Lang], default="en", help=lang_help)
+    p.set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except (BadInput, ClinicalInputError) as error:
+        print(f"backpath: error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except BrokenPipeError:  # e.g. `backpath score ... | head`
+        sys.stderr.close()
+        return 0
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""An intake, as the command line and the web app receive it, and its assessment.
+
+``assess`` runs the whole clinical flow on one intake: scoring, red-flag triage,
+classification, stratification and the care plan.  It takes the date from the intake
+(``today``); nothing in the core reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from backpath.clinical.classification import Classification, LegPain, LegSigns, classify
+from backpath.clinical.errors import ClinicalInputError
+from backpath.clinical.instruments import instrument, instruments
+from backpath.clinical.language import Text
+from backpath.clinical.pathway import CarePlan, care_plan, session_budgets
+from backpath.clinical.reasons import Reason
+from backpath.clinical.redflags import Action, red_flag_bank
+from backpath.clinical.scoring import Score, score_values, validate_answers
+from backpath.clinical.stratification import (
+    PresentFactor,
+    Profile,
+    ProfileAdvice,
+    advise_profile,
+    present_factors,
+    prognostic_factors,
+)
+from backpath.clinical.triage import PatientFacts, Triage, triage
+
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Patient(_Input):
+    age: StrictInt = Field(ge=16, le=120)  # KNGF and NHG guidance is for adults
+    sex: Sex | None = None
+    smoker: StrictBool = False
+    cardiovascular_disease: StrictBool = False
+
+
+class Complaint(_Input):
+    onset: date | None = None
+    leg_pain: LegPain = LegPain.NONE
+    dermatomal: StrictBool = False
+    leg_pain_dominant: StrictBool = False
+    first_episode: StrictBool = False
+
+
+class Findings(_Input):
+    """The clinician's examination; every field is optional and documented as given."""
+
+    neurological_deficit: StrictBool | None = None
+    slr_positive: StrictBool | None = None
+    lrs_confirmed: StrictBool | None = None
+    notes: str = Field(default="", max_length=10_000)
+
+
+class ProfileOverride(_Input):
+    profile: Profile
+    reason: NonBlank
+
+
+class Intake(_Input):
+    today: date
+    patient: Patient
+    complaint: Complaint = Complaint()
+    red_flags: dict[str, StrictBool] = Field(default_factory=dict)
+    answers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    prognostic_factors: tuple[str, ...] = ()
+    findings: Findings = Findings()
+    profile_override: ProfileOverride | None = None
+    session_budget: dict[Profile, Annotated[StrictInt, Field(ge=1, le=100)]] = Field(
+        default_factory=dict
+    )
+
+    @model_validator(mode="after")
+    def _known_ids(self) -> Intake:
+        flags = red_flag_bank().by_id
+        for flag_id in self.red_flags:
+            if flag_id not in flags:
+                raise ValueError(
+                    f"red_flags.{flag_id}: unknown red flag; `backpath redflags` lists them"
+                )
+        known_instruments = instruments()
+        for instrument_id in self.answers:
+            if instrument_id not in known_instruments:
+                known = ", ".join(sorted(known_instruments))
+                raise ValueError(f"answers.{instrument_id}: unknown instrument; known: {known}")
+        factors = prognostic_factors().factors
+        for factor in self.prognostic_factors:
+            if factor not in factors:
+                raise ValueError(
+                    f"prognostic_factors: unknown factor {factor!r}; known: {', '.join(factors)}"
+                )
+        if self.complaint.onset and self.complaint.onset > self.today:
+            raise ValueError("complaint.onset: must not be after today")
+        return self
+
+
+def parse_intake(raw: str | bytes | Mapping[str, Any]) -> Intake:
+    """Validate an intake from JSON text or a mapping; bad input raises ClinicalInputError."""
+    try:
+        if isinstance(raw, str | bytes):
+            return Intake.model_validate_json(raw)
+        return Intake.model_validate(raw)
+    except ValidationError as error:
+        raise _input_error(error) from None
+
+
+def _input_error(error: ValidationError) -> ClinicalInputError:
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown field"
+    if first["type"] == "value_error" and ": " in message:
+        # Our own checks start their message with the field they concern.
+        where, message = message.split(": ", 1)
+    if first["type"] in ("json_invalid", "json_type"):
+        where, message = "input", f"not valid JSON ({message})"
+    return ClinicalInputError(where or "input", message)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    intake: Intake
+    triage: Triage
+    classification: Classification
+    scores: Mapping[str, Score]
+    factors: tuple[PresentFactor, ...]
+    advice: ProfileAdvice | None
+    profile: Profile | None
+    profile_reason: Reason | None
+    plan: CarePlan | None
+
+    @property
+    def risk(self) -> str | None:
+        """The STarT Back risk group, when STarT Back was answered completely."""
+        startback = self.scores.get("startback")
+        return startback.band if startback else None
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Every rule that fired, from triage to plan, in the order they were applied."""
+        steps: list[Reason] = [*self.triage.reasons, *self.classification.reasons]
+        if self.advice:
+            steps.append(self.advice.reason)
+        if self.profile_reason:
+            steps.append(self.profile_reason)
+        if self.plan:
+            steps.extend(self.plan.reasons)
+            if self.plan.hold:
+                steps.insert(0, self.plan.hold)
+        return tuple(steps)
+
+
+def score_intake(intake: Intake) -> dict[str, Score]:
+    scores: dict[str, Score] = {}
+    for instrument_id, answers in intake.answers.items():
+        definition = instrument(instrument_id)
+        values = validate_answers(definition, answers, f"answers.{instrument_id}")
+        scores[instrument_id] = score_values(definition, values)
+    return scores
+
+
+def assess(intake: Intake) -> Assessment:
+    scores = score_intake(intake)
+    patient, complaint, findings = intake.patient, intake.complaint, intake.findings
+    answered_yes = [flag for flag, yes in intake.red_flags.items() if yes]
+    facts = PatientFacts(
+        age=patient.age,
+        female=patient.sex is Sex.FEMALE,
+        smoker=patient.smoker,
+        cardiovascular_disease=patient.cardiovascular_disease,
+        first_episode=complaint.first_episode,
+    )
+    triaged = triage(answered_yes, facts)
+    signs = LegSigns(
+        leg_pain=complaint.leg_pain,
+        dermatomal=complaint.dermatomal,
+        leg_pain_dominant=complaint.leg_pain_dominant,
+        # One-sided numbness or mild weakness (NEU-4) is a sign of root involvement, not a red flag.
+        neurological_signs=bool(findings.neurological_deficit) or "NEU-4" in answered_yes,
+        slr_positive=bool(findings.slr_positive),
+        lrs_confirmed=findings.lrs_confirmed,
+    )
+    classification = classify(
+        signs,
+        complaint.onset,
+        intake.today,
+        pathology_suspected=triaged.urgency.rank >= Action.REFER_GP.rank,
+    )
+    factors = present_factors(intake.prognostic_factors, intake.answers, scores)
+    if triaged.stops_care:
+        # Act now; stratifying and planning would suggest care that must wait for the doctor.
+        return Assessment(intake, triaged, classification, scores, factors, None, None, None, None)
+
+    startback = scores.get("startback")
+    advice = advise_profile(startback if startback and startback.valid else None, factors)
+    profile, profile_reason = advice.profile, None
+    if intake.profile_override:
+        profile = intake.profile_override.profile
+        profile_reason = Reason(
+            "STRAT-CLIN",
+            "kngf2021-b2",
+            Text(
+                nl=f"Profiel vastgesteld door de therapeut: {profile.value}. Reden: "
+                f"{intake.profile_override.reason}",
+                en=f"Profile set by the clinician: {profile.value}. Reason: "
+                f"{intake.profile_override.reason}",
+            ),
+        )
+    budgets = session_budgets(intake.session_budget) if intake.session_budget else None
+    plan = care_plan(
+        profile,
+        classification.diagnosis,
+        intake.today,
+        refer_first=triaged.urgency is Action.REFER_GP,
+        budgets=budgets,
+    )
+    return Assessment(
+        intake, triaged, classification, scores, factors, advice, profile, profile_reason, plan
+    )

@@ -1,0 +1,156 @@
+"""The red-flag question bank (clinical reference §1.3) as data, and its vocabulary.
+
+Each flag has a stable id (``CES-1``), the condition group it points to, a strength and an
+action level.  Strong flags act on their own; weak flags only in combination (see
+``triage.py``).  The bank cites KNGF 2021 B.1.3, NHG-LRS 2015, Downie et al. 2013 and
+Verhagen et al. 2016 per flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import IntEnum, StrEnum
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from backpath.clinical.citations import citations
+from backpath.clinical.datafiles import load_yaml, parse
+from backpath.clinical.language import Text
+
+
+class Condition(StrEnum):
+    CAUDA_EQUINA = "cauda_equina"
+    NEUROLOGICAL = "neurological"
+    FRACTURE = "fracture"
+    MALIGNANCY = "malignancy"
+    INFECTION = "infection"
+    AXIAL_SPONDYLOARTHRITIS = "axial_spondyloarthritis"
+    VASCULAR = "vascular"
+    CLINICIAN = "clinician"
+
+
+class Strength(StrEnum):
+    STRONG = "strong"
+    WEAK = "weak"
+
+
+class Action(StrEnum):
+    """Action levels A0-A3 of clinical reference §1.2, plus ``none``."""
+
+    EMERGENCY = "emergency"  # A0: call 112 / go to the emergency department
+    SAME_DAY = "same_day"  # A1: GP today (out of hours: huisartsenpost)
+    REFER_GP = "refer_gp"  # A2: contact the GP within a week, pause or adapt therapy
+    CAUTION = "caution"  # A3: record, tell the patient what to watch, re-check next session
+    NONE = "none"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+class _Rank(IntEnum):
+    NONE = 0
+    CAUTION = 1
+    REFER_GP = 2
+    SAME_DAY = 3
+    EMERGENCY = 4
+
+
+_RANK = {action: _Rank[action.name] for action in Action}
+
+
+class AskedOf(StrEnum):
+    PATIENT = "patient"
+    CLINICIAN = "clinician"
+    DERIVED = "derived"  # computed from the patient's age, sex and history
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Escalation(_Frozen):
+    """A higher action when this flag comes with any of the named flags."""
+
+    with_any: tuple[str, ...] = Field(min_length=1)
+    action: Action
+    citation: str
+
+
+class RedFlag(_Frozen):
+    id: str
+    condition: Condition
+    strength: Strength
+    action: Action
+    asked_of: AskedOf
+    question: Text
+    meaning: Text
+    citation: str
+    escalate: Escalation | None = None
+
+
+class GroupRule(_Frozen):
+    """A condition-specific combination rule that replaces the generic two-weak-flags rule."""
+
+    all_of: tuple[str, ...]
+    at_least: int = Field(ge=1)
+    of: tuple[str, ...]
+    action: Action
+    explanation: Text
+    citation: str
+
+
+class ConditionInfo(_Frozen):
+    label: Text
+    rule: GroupRule | None = None
+
+
+class ActionAdvice(_Frozen):
+    label: Text
+    patient: Text
+    clinician: Text
+
+
+class RedFlagBank(_Frozen):
+    ruleset: str
+    actions: dict[Action, ActionAdvice]
+    conditions: dict[Condition, ConditionInfo]
+    flags: tuple[RedFlag, ...]
+    _by_id: dict[str, RedFlag] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RedFlagBank:
+        ids = [flag.id for flag in self.flags]
+        if len(set(ids)) != len(ids):
+            raise ValueError("flag ids must be unique")
+        if set(self.actions) != set(Action):
+            raise ValueError("every action level needs its advice")
+        if set(self.conditions) != set(Condition):
+            raise ValueError("every condition needs its label")
+        known = set(ids)
+        cited: list[str] = []
+        for flag in self.flags:
+            cited.append(flag.citation)
+            if flag.escalate:
+                cited.append(flag.escalate.citation)
+                if unknown := set(flag.escalate.with_any) - known:
+                    raise ValueError(f"{flag.id} escalates with unknown flags {sorted(unknown)}")
+        for info in self.conditions.values():
+            if info.rule:
+                cited.append(info.rule.citation)
+                if unknown := (set(info.rule.all_of) | set(info.rule.of)) - known:
+                    raise ValueError(f"condition rule names unknown flags {sorted(unknown)}")
+        if missing := [c for c in cited if c not in citations()]:
+            raise ValueError(f"citations not in the registry: {sorted(set(missing))}")
+        self._by_id = {flag.id: flag for flag in self.flags}
+        return self
+
+    @property
+    def by_id(self) -> Mapping[str, RedFlag]:
+        return self._by_id
+
+
+@cache
+def red_flag_bank() -> RedFlagBank:
+    return parse(RedFlagBank, load_yaml("redflags.yaml"), "redflags.yaml")

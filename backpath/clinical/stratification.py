@@ -1,0 +1,188 @@
+"""Risk of persistent complaints: prognostic factors, the profile advice and the final profile.
+
+KNGF 2021 B.2 assigns one of three treatment profiles by the risk of persistent complaints;
+the STarT Back tool may support that judgement but must never decide it alone (B.2.1).
+backpath therefore *advises* a profile and the clinician decides:
+- STRAT-SBST: the advice starts from the STarT Back risk group (Hill et al. 2008);
+- STRAT-PF-UP: a low STarT Back group with two or more psychosocial factors that the
+  clinician documented is advised as medium (KNGF B.2.1; backpath default);
+- STRAT-PF: without a valid STarT Back, two or more psychosocial factors advise high, any
+  factor medium, none low (backpath default, clinical reference §3.1);
+- STRAT-CLIN: the clinician's profile wins; it needs a reason (checked where it is entered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from backpath.clinical.datafiles import load_yaml, parse
+from backpath.clinical.language import Text
+from backpath.clinical.reasons import Reason
+from backpath.clinical.scoring import Score
+
+
+class Profile(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class FactorGroup(StrEnum):
+    BACK = "back"
+    PATIENT = "patient"
+    PSYCHOSOCIAL = "psychosocial"
+    WORK = "work"
+    OTHER = "other"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Factor(_Frozen):
+    group: FactorGroup
+    label: Text
+
+
+class FactorList(_Frozen):
+    citation: str
+    factors: dict[str, Factor]
+
+
+@cache
+def prognostic_factors() -> FactorList:
+    return parse(FactorList, load_yaml("prognostic_factors.yaml"), "prognostic_factors.yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class PresentFactor:
+    id: str
+    documented: bool  # ticked by the clinician (True) or read from a questionnaire (False)
+    source: str  # "clinician" or the instrument item it was read from, e.g. "startback.q5"
+
+
+# Questionnaire answers that point to a KNGF prognostic factor. STarT Back items name their
+# construct in Hill et al. 2008 (q1 referred leg pain, q2 comorbid pain, q5 fear, q6 anxiety,
+# q7 catastrophising, q8 depression); NPRS >= 7 is "severe" (nprs-bands); TSK-17 > 37 is
+# high kinesiophobia (Vlaeyen 1995); ODI above 40% is severe disability (Fairbank 2000).
+_ITEM_SIGNALS: tuple[tuple[str, str, int, str], ...] = (
+    ("startback", "q1", 1, "leg_pain"),
+    ("startback", "q2", 1, "widespread_pain"),
+    ("startback", "q5", 1, "fear_of_movement"),
+    ("startback", "q6", 1, "psychosocial_stress"),
+    ("startback", "q7", 1, "catastrophising"),
+    ("startback", "q8", 1, "depressive_feelings"),
+)
+_BAND_SIGNALS: tuple[tuple[str, str, str], ...] = (
+    ("nprs", "severe", "high_pain_intensity"),
+    ("tsk17", "high", "fear_of_movement"),
+    ("odi", "severe", "high_activity_limitation"),
+    ("odi", "crippling", "high_activity_limitation"),
+    ("odi", "bed_bound", "high_activity_limitation"),
+)
+
+
+def present_factors(
+    documented: Collection[str],
+    answers: Mapping[str, Mapping[str, int | None]],
+    scores: Mapping[str, Score],
+) -> tuple[PresentFactor, ...]:
+    """The documented factors, then those the questionnaires point to (each factor once)."""
+    found: dict[str, PresentFactor] = {
+        factor: PresentFactor(factor, True, "clinician") for factor in documented
+    }
+    for instrument_id, link_id, value, factor in _ITEM_SIGNALS:
+        if answers.get(instrument_id, {}).get(link_id) == value and factor not in found:
+            found[factor] = PresentFactor(factor, False, f"{instrument_id}.{link_id}")
+    for instrument_id, band, factor in _BAND_SIGNALS:
+        score = scores.get(instrument_id)
+        if score is not None and score.band == band and factor not in found:
+            found[factor] = PresentFactor(factor, False, f"{instrument_id}.{band}")
+    order = list(prognostic_factors().factors)
+    return tuple(sorted(found.values(), key=lambda f: order.index(f.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileAdvice:
+    profile: Profile
+    reason: Reason
+
+
+def advise_profile(startback: Score | None, factors: Collection[PresentFactor]) -> ProfileAdvice:
+    groups = prognostic_factors().factors
+    psychosocial = [f for f in factors if groups[f.id].group is FactorGroup.PSYCHOSOCIAL]
+    documented_psychosocial = [f for f in psychosocial if f.documented]
+    if startback is not None and startback.band is not None:
+        group = Profile(startback.band)
+        if group is Profile.LOW and len(documented_psychosocial) >= 2:
+            names = _names(documented_psychosocial)
+            return ProfileAdvice(
+                Profile.MEDIUM,
+                Reason(
+                    "STRAT-PF-UP",
+                    "kngf2021-b2.1",
+                    Text(
+                        nl=f"STarT Back laag, maar de therapeut legde psychosociale factoren vast "
+                        f"({names.nl}); de KNGF-richtlijn baseert het profiel nooit op de SBST "
+                        "alleen: advies gemiddeld risico",
+                        en=f"STarT Back low, but the clinician documented psychosocial factors "
+                        f"({names.en}); KNGF never bases the profile on the SBST alone: "
+                        "advice medium risk",
+                    ),
+                ),
+            )
+        label = startback.definition.band(startback.band)
+        assert label is not None
+        return ProfileAdvice(
+            group,
+            Reason(
+                "STRAT-SBST",
+                "hill2008",
+                Text(
+                    nl=f"STarT Back: {label.label.nl.lower()} (totaal {startback.total}, "
+                    f"psychosociaal {startback.subscales['psychosocial']})",
+                    en=f"STarT Back: {label.label.en.lower()} (total {startback.total}, "
+                    f"psychosocial {startback.subscales['psychosocial']})",
+                ),
+            ),
+        )
+    if len(psychosocial) >= 2:
+        profile = Profile.HIGH
+    elif factors:
+        profile = Profile.MEDIUM
+    else:
+        profile = Profile.LOW
+    names = _names(list(factors))
+    return ProfileAdvice(
+        profile,
+        Reason(
+            "STRAT-PF",
+            "design-stratification",
+            Text(
+                nl=f"Geen volledige STarT Back; advies op basis van prognostische factoren "
+                f"({names.nl or 'geen'}): {_PROFILE_NL[profile]}",
+                en=f"No complete STarT Back; advice from prognostic factors "
+                f"({names.en or 'none'}): {profile.value} risk",
+            ),
+        ),
+    )
+
+
+_PROFILE_NL = {
+    Profile.LOW: "laag risico",
+    Profile.MEDIUM: "gemiddeld risico",
+    Profile.HIGH: "hoog risico",
+}
+
+
+def _names(factors: Collection[PresentFactor]) -> Text:
+    labels = prognostic_factors().factors
+    return Text.model_construct(
+        nl=", ".join(labels[f.id].label.nl.lower() for f in factors),
+        en=", ".join(labels[f.id].label.en.lower() for f in factors),
+    )
