@@ -1,0 +1,70 @@
+"""NPRS: one 0-10 item, pain bands, LOINC and MCID."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backpath.clinical.errors import ClinicalInputError
+from backpath.clinical.instruments import Direction, instrument
+from backpath.clinical.language import Lang
+from backpath.clinical.scoring import score
+
+NPRS = instrument("nprs")
+BAND_IDS = {band.id for band in NPRS.bands}
+
+
+def test_it_scores_the_rating_itself() -> None:
+    # A single item: the total is the answer (6 -> 6, moderate)
+    result = score(NPRS, {"q1": 6})
+    assert result.total == 6
+    assert result.band == "moderate"
+    assert result.interpretation(Lang.EN) == "NPRS 6 of 10: moderate pain."
+
+
+@pytest.mark.parametrize(
+    ("answer", "band"),
+    [
+        (0, "none"),
+        (1, "mild"),
+        (3, "mild"),
+        (4, "moderate"),
+        (6, "moderate"),
+        (7, "severe"),
+        (10, "severe"),
+    ],
+)
+def test_it_puts_each_band_boundary_in_the_right_band(answer: int, band: str) -> None:
+    assert score(NPRS, {"q1": answer}).band == band
+
+
+def test_it_is_invalid_when_unanswered() -> None:
+    result = score(NPRS, {})
+    assert not result.valid
+    assert result.missing == ("q1",)
+
+
+@pytest.mark.parametrize("bad", [-1, 11, True, 5.0, "5"])
+def test_it_rejects_a_bad_value_naming_the_field(bad: object) -> None:
+    with pytest.raises(ClinicalInputError) as caught:
+        score(NPRS, {"q1": bad})
+    assert caught.value.field == "answers.q1"
+
+
+def test_it_declares_loinc_mcid_and_direction() -> None:
+    assert NPRS.loinc == {"total": "72514-3"}
+    assert NPRS.direction is Direction.HIGHER_IS_WORSE
+    assert NPRS.mcid is not None
+    assert (NPRS.mcid.points, NPRS.mcid.fraction, NPRS.mcid.citation) == (2, 0.30, "ostelo2008")
+    assert NPRS.citation == "nprs-jensen1986"
+    assert "24" in NPRS.items[0].text.en
+
+
+@given(st.none() | st.integers(min_value=0, max_value=10))
+def test_it_is_valid_in_range_and_banded_exactly_when_answered(answer: int | None) -> None:
+    result = score(NPRS, {"q1": answer})
+    assert result.valid == (answer is not None)
+    if result.total is not None:
+        assert NPRS.range.min <= result.total <= NPRS.range.max
+        assert result.band in BAND_IDS

@@ -1,0 +1,168 @@
+"""Red-flag triage: strong flags act alone, weak flags in combination (clinical reference §1)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backpath.clinical.language import Lang
+from backpath.clinical.redflags import Action, AskedOf, Strength, red_flag_bank
+from backpath.clinical.triage import PatientFacts, derived_flags, triage
+
+ADULT = PatientFacts(age=40)
+BANK = red_flag_bank()
+ASKED = sorted(f.id for f in BANK.flags if f.asked_of is not AskedOf.DERIVED)
+
+
+def urgency(*flags: str, facts: PatientFacts = ADULT) -> Action:
+    return triage(flags, facts).urgency
+
+
+def test_it_finds_nothing_when_no_flag_is_present() -> None:
+    result = triage([], ADULT)
+    assert result.urgency is Action.NONE
+    assert result.findings == ()
+    assert not result.stops_care
+    assert "No warning signs" in BANK.actions[Action.NONE].label(Lang.EN)
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected"),
+    [
+        ("CES-1", Action.SAME_DAY),
+        ("CES-2", Action.SAME_DAY),
+        ("CES-3", Action.SAME_DAY),
+        ("CES-4", Action.SAME_DAY),
+        ("NEU-1", Action.SAME_DAY),
+        ("NEU-2", Action.SAME_DAY),
+        ("NEU-3", Action.SAME_DAY),
+        ("FRA-1", Action.SAME_DAY),
+        ("INF-1", Action.SAME_DAY),
+        ("VAS-1", Action.EMERGENCY),
+        ("FRA-2", Action.REFER_GP),
+        ("FRA-3", Action.REFER_GP),
+        ("MAL-1", Action.REFER_GP),
+        ("VAS-2", Action.REFER_GP),
+        ("GEN-1", Action.REFER_GP),
+        ("GEN-2", Action.REFER_GP),
+        ("CES-5", Action.REFER_GP),
+    ],
+)
+def test_it_acts_on_a_strong_flag_alone(flag: str, expected: Action) -> None:
+    assert BANK.by_id[flag].strength is Strength.STRONG
+    assert urgency(flag) is expected
+
+
+@pytest.mark.parametrize(
+    "flag", ["FRA-4", "FRA-5", "MAL-2", "MAL-3", "MAL-4", "INF-2", "NEU-4", "AXS-2"]
+)
+def test_it_asks_only_for_caution_on_one_weak_flag(flag: str) -> None:
+    assert BANK.by_id[flag].strength is Strength.WEAK
+    assert urgency(flag) is Action.CAUTION
+
+
+def test_it_refers_two_weak_flags_of_the_same_condition() -> None:
+    result = triage(["MAL-3", "MAL-4"], ADULT)
+    assert result.urgency is Action.REFER_GP
+    assert "RF-WEAK-PAIR" in [reason.rule for reason in result.reasons]
+
+
+def test_it_does_not_add_up_weak_flags_of_different_conditions() -> None:
+    assert urgency("MAL-3", "FRA-4") is Action.CAUTION
+
+
+def test_it_refers_a_weak_flag_with_clinician_doubt() -> None:
+    result = triage(["FRA-4", "GEN-1"], ADULT)
+    fra4 = next(f for f in result.findings if f.flag.id == "FRA-4")
+    assert fra4.action is Action.REFER_GP
+    assert "RF-WEAK-DOUBT" in [reason.rule for reason in result.reasons]
+
+
+def test_it_escalates_sexual_dysfunction_with_another_cauda_equina_sign() -> None:
+    assert urgency("CES-5") is Action.REFER_GP
+    result = triage(["CES-5", "CES-2"], ADULT)
+    ces5 = next(f for f in result.findings if f.flag.id == "CES-5")
+    assert ces5.action is Action.SAME_DAY
+    assert "CES-5-ESC" in [reason.rule for reason in result.reasons]
+
+
+def test_it_escalates_infection_risk_with_fever() -> None:
+    result = triage(["INF-3", "INF-1"], ADULT)
+    assert {f.flag.id: f.action for f in result.findings}["INF-3"] is Action.SAME_DAY
+
+
+def test_it_makes_a_known_aneurysm_an_emergency_with_acute_pain() -> None:
+    result = triage(["VAS-2", "VAS-1"], ADULT)
+    assert result.urgency is Action.EMERGENCY
+    assert result.stops_care
+
+
+def test_it_refers_inflammatory_back_pain_only_by_its_own_rule() -> None:
+    # AXS-1 and two inflammatory features: refer (ASAS-based rule).
+    assert urgency("AXS-1", "AXS-2", "AXS-4") is Action.REFER_GP
+    # Without AXS-1 two features stay caution: the generic pair rule does not apply.
+    assert urgency("AXS-2", "AXS-3") is Action.CAUTION
+    # AXS-1 with one feature is not enough.
+    assert urgency("AXS-1", "AXS-2") is Action.CAUTION
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (PatientFacts(age=65), {"FRA-6"}),
+        (PatientFacts(age=64), set()),
+        (PatientFacts(age=50, female=True), {"FRA-6"}),
+        (PatientFacts(age=49, female=True), set()),
+        (PatientFacts(age=51, first_episode=True), {"MAL-5"}),
+        (PatientFacts(age=50, first_episode=True), set()),
+    ],
+)
+def test_it_derives_flags_from_age_sex_and_history(facts: PatientFacts, expected: set[str]) -> None:
+    assert derived_flags(facts, set()) == expected
+
+
+def test_it_derives_the_vascular_risk_profile_only_with_non_mechanical_pain() -> None:
+    smoker = PatientFacts(age=60, smoker=True)
+    assert "VAS-3" not in derived_flags(smoker, set())
+    assert "VAS-3" in derived_flags(smoker, {"MAL-3"})
+    heart = PatientFacts(age=60, cardiovascular_disease=True)
+    assert "VAS-3" in derived_flags(heart, {"MAL-3"})
+    assert "VAS-3" not in derived_flags(PatientFacts(age=50, smoker=True), {"MAL-3"})
+
+
+def test_it_refers_an_older_woman_with_osteoporosis_on_two_weak_fracture_signs() -> None:
+    # FRA-6 (derived: woman >= 50) + FRA-4 (osteoporosis): two weak fracture signs.
+    result = triage(["FRA-4"], PatientFacts(age=72, female=True))
+    assert result.flag_ids == ("FRA-4", "FRA-6")
+    assert result.urgency is Action.REFER_GP
+
+
+def test_it_gives_advice_in_both_languages_for_every_level() -> None:
+    for action in Action:
+        advice = BANK.actions[action]
+        assert advice.patient.nl and advice.patient.en
+    emergency = triage(["VAS-1"], ADULT)
+    assert "112" in emergency.advice()(Lang.NL)
+    assert "112" in emergency.clinician_advice()(Lang.EN)
+
+
+def test_it_cites_a_source_for_every_reason() -> None:
+    result = triage(["CES-5", "CES-1", "MAL-3", "MAL-4", "GEN-1", "FRA-4"], PatientFacts(age=70))
+    assert result.reasons
+    for reason in result.reasons:
+        assert reason.rule
+        assert reason.source
+        assert reason.text(Lang.NL) and reason.text(Lang.EN)
+
+
+@given(st.sets(st.sampled_from(ASKED)), st.sets(st.sampled_from(ASKED)))
+def test_it_never_lowers_urgency_when_a_flag_is_added(base: set[str], extra: set[str]) -> None:
+    assert urgency(*(base | extra)).rank >= urgency(*base).rank
+
+
+@given(st.sets(st.sampled_from(ASKED), min_size=1))
+def test_it_reports_the_highest_action_among_the_findings(flags: set[str]) -> None:
+    result = triage(flags, ADULT)
+    assert result.urgency.rank == max(f.action.rank for f in result.findings)
+    assert all(f.action.rank >= f.flag.action.rank for f in result.findings)
