@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from backpath.clinical.citations import citations
 from backpath.clinical.datafiles import DataFileError, data_names, load_yaml, parse
@@ -212,8 +212,10 @@ class Instrument(_Frozen):
         data["licence"]["wording_bundled"] = True
         try:
             return Instrument.model_validate(data)
-        except ValueError as error:
-            raise ClinicalInputError("wording", str(error).splitlines()[0]) from error
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"]) or "wording"
+            raise ClinicalInputError(where, first["msg"]) from None
 
 
 def _overlay_item(items: list[dict[str, Any]], overlay: Any, where: str) -> None:

@@ -133,7 +133,8 @@ def parse_intake(raw: str | bytes | Mapping[str, Any]) -> Intake:
 
 def _input_error(error: ValidationError) -> ClinicalInputError:
     first = error.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in first["loc"])
+    # pydantic marks a bad dictionary key with a "[key]" step; the key itself names the field.
+    where = ".".join(str(part) for part in first["loc"] if part != "[key]")
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown field"

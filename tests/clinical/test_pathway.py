@@ -61,9 +61,7 @@ def test_it_gives_low_risk_education_advice_and_self_directed_exercise_in_three_
     assert components["exercise_therapy"].strength is Strength.CONSIDER
 
 
-def test_it_gives_high_risk_supervised_exercise_graded_activity_and_a_behavioural_approach() -> (
-    None
-):
+def test_it_gives_high_risk_supervised_exercise_graded_activity_and_behaviour_work() -> None:
     plan = care_plan(Profile.HIGH, Diagnosis.LBP, START)
     assert (plan.max_sessions, plan.within_weeks) == (12, 12)
     components = {c.id: c for c in plan.components}
@@ -112,7 +110,8 @@ def test_it_cites_a_registered_source_for_every_plan_line() -> None:
             lines = [*plan.reasons, *plan.stop_criteria, *plan.referral_criteria, *plan.gp_reports]
             for reason in lines:
                 assert reason.source in citations(), reason.rule
-                assert reason.text.nl and reason.text.en
+                assert reason.text.nl
+                assert reason.text.en
 
 
 def test_it_has_unique_rule_ids() -> None:

@@ -52,8 +52,8 @@ def test_it_reads_improvement_upwards_for_instruments_where_higher_is_better() -
 def test_it_refuses_to_compare_what_cannot_be_compared() -> None:
     with pytest.raises(ClinicalInputError, match="same instrument"):
         change(nprs(5), psfs(5))
+    sbst = score(instrument("startback"), {f"q{n}": 0 for n in range(1, 10)})
     with pytest.raises(ClinicalInputError, match="no minimal important change"):
-        sbst = score(instrument("startback"), {f"q{n}": 0 for n in range(1, 10)})
         change(sbst, sbst)
     incomplete = score(instrument("qbpds"), {"q1": 1})
     complete = score(instrument("qbpds"), {f"q{n}": 1 for n in range(1, 21)})

@@ -40,7 +40,7 @@ def test_it_raises_low_startback_to_medium_with_two_documented_psychosocial_fact
 
 
 def test_it_does_not_raise_low_startback_on_factors_read_from_startback_itself() -> None:
-    read = [PresentFactor("fear_of_movement", False, "startback.q5")] + documented("passive_coping")
+    read = [PresentFactor("fear_of_movement", False, "startback.q5"), *documented("passive_coping")]
     assert advise_profile(sbst(5), read).profile is Profile.LOW
 
 

@@ -141,7 +141,8 @@ def test_it_refers_an_older_woman_with_osteoporosis_on_two_weak_fracture_signs()
 def test_it_gives_advice_in_both_languages_for_every_level() -> None:
     for action in Action:
         advice = BANK.actions[action]
-        assert advice.patient.nl and advice.patient.en
+        assert advice.patient.nl
+        assert advice.patient.en
     emergency = triage(["VAS-1"], ADULT)
     assert "112" in emergency.advice()(Lang.NL)
     assert "112" in emergency.clinician_advice()(Lang.EN)
@@ -153,7 +154,8 @@ def test_it_cites_a_source_for_every_reason() -> None:
     for reason in result.reasons:
         assert reason.rule
         assert reason.source
-        assert reason.text(Lang.NL) and reason.text(Lang.EN)
+        assert reason.text(Lang.NL)
+        assert reason.text(Lang.EN)
 
 
 @given(st.sets(st.sampled_from(ASKED)), st.sets(st.sampled_from(ASKED)))
