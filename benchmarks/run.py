@@ -8,6 +8,9 @@
 2. Throughput of ``backpath score startback --csv`` on generated STarT Back rows, timed as
    whole processes (wall clock, output to a file) against a baseline process that only
    reads the same CSV with the csv module and writes every row back with csv.writer.
+   Both run without PYTHONUNBUFFERED, as in a usual shell: with it, every row written to
+   stdout is one write system call.  When the caller's environment sets it, backpath is
+   also timed with it inherited, and reported on a separate line.
 3. The Python version and CPU count of the machine, since the figures depend on both.
 
 Usage: python -m benchmarks.run [--rows N] [--repeat K] [--runs R] [--json [FILE]]
@@ -79,6 +82,9 @@ class Batch:
     baseline_rows_per_s: float
     backpath_rows_per_s: float
     ratio: float
+    unbuffered_s: list[float] | None = None  # backpath with PYTHONUNBUFFERED inherited
+    unbuffered_median_s: float | None = None
+    unbuffered_ratio: float | None = None
 
 
 # --- 1. per-intake latency ---------------------------------------------------------------
@@ -183,17 +189,22 @@ def _count_lines(path: Path) -> int:
     return lines
 
 
-def _run_process(name: str, argv: Sequence[str], out: Path) -> float:
+def _run_process(name: str, argv: Sequence[str], out: Path, env: dict[str, str]) -> float:
     """Wall-clock seconds of one whole process, its stdout going to ``out``."""
     with out.open("wb") as stdout:
         start = time.perf_counter_ns()
-        done = subprocess.run(argv, stdout=stdout, stderr=subprocess.PIPE, check=False)
+        done = subprocess.run(argv, stdout=stdout, stderr=subprocess.PIPE, env=env, check=False)
         seconds = (time.perf_counter_ns() - start) / 1e9
     if done.returncode != 0:
         stderr = done.stderr.decode("utf-8", "replace").strip().splitlines()
         tail = "\n  ".join(stderr[-5:]) or "(nothing on stderr)"
         raise BenchError(f"{name} exited with code {done.returncode}:\n  {tail}")
     return seconds
+
+
+def _check_lines(name: str, out: Path, rows: int) -> None:
+    if (lines := _count_lines(out)) != rows + 1:
+        raise BenchError(f"{name} wrote {lines:,} lines for {rows:,} rows; expected {rows + 1:,}")
 
 
 def bench_batch(rows: int, repeat: int) -> Batch:
@@ -208,22 +219,29 @@ def bench_batch(rows: int, repeat: int) -> Batch:
         backpath_out = Path(tmp) / "backpath.csv"
         baseline_argv = [sys.executable, "-c", BASELINE_SCRIPT, str(source), str(baseline_out)]
         backpath_argv = [str(backpath), "score", "startback", "--csv", str(source)]
+        inherited = dict(os.environ)
+        env = {key: value for key, value in inherited.items() if key != "PYTHONUNBUFFERED"}
+        also_unbuffered = bool(inherited.get("PYTHONUNBUFFERED"))
         baseline_s: list[float] = []
         backpath_s: list[float] = []
-        for attempt in range(1, repeat + 1):  # interleaved, so drift affects both alike
+        unbuffered_s: list[float] = []
+        for attempt in range(1, repeat + 1):  # interleaved, so drift affects all alike
             _progress(f"batch: run {attempt}/{repeat}, baseline")
-            baseline_s.append(_run_process("baseline", baseline_argv, baseline_out))
+            baseline_s.append(_run_process("baseline", baseline_argv, baseline_out, env))
+            _check_lines("baseline", baseline_out, rows)
             _progress(f"batch: run {attempt}/{repeat}, backpath")
-            backpath_s.append(_run_process("backpath", backpath_argv, backpath_out))
-            if (lines := _count_lines(backpath_out)) != rows + 1:
-                raise BenchError(
-                    f"backpath wrote {lines:,} lines for {rows:,} rows; expected {rows + 1:,}"
+            backpath_s.append(_run_process("backpath", backpath_argv, backpath_out, env))
+            _check_lines("backpath", backpath_out, rows)
+            if also_unbuffered:
+                _progress(f"batch: run {attempt}/{repeat}, backpath with PYTHONUNBUFFERED")
+                unbuffered_s.append(
+                    _run_process("backpath", backpath_argv, backpath_out, inherited)
                 )
-            if (lines := _count_lines(baseline_out)) != rows + 1:
-                raise BenchError(f"baseline wrote {lines:,} lines; expected {rows + 1:,}")
+                _check_lines("backpath", backpath_out, rows)
         csv_mib = source.stat().st_size / (1 << 20)
     baseline_median = statistics.median(baseline_s)
     backpath_median = statistics.median(backpath_s)
+    unbuffered_median = statistics.median(unbuffered_s) if unbuffered_s else None
     return Batch(
         rows=rows,
         repeat=repeat,
@@ -235,6 +253,9 @@ def bench_batch(rows: int, repeat: int) -> Batch:
         baseline_rows_per_s=rows / baseline_median,
         backpath_rows_per_s=rows / backpath_median,
         ratio=backpath_median / baseline_median,
+        unbuffered_s=unbuffered_s or None,
+        unbuffered_median_s=unbuffered_median,
+        unbuffered_ratio=unbuffered_median / baseline_median if unbuffered_median else None,
     )
 
 
@@ -298,26 +319,26 @@ def print_report(
         head = f"{'process':<40} {'median s':>9} {'rows/s':>11} {'runs s':>24}"
         print(head)
         print("-" * len(head))
-        for name, median, speed, times in (
-            (
-                "baseline (csv read + csv.writer)",
-                batch.baseline_median_s,
-                batch.baseline_rows_per_s,
-                batch.baseline_s,
-            ),
-            (
-                "backpath score startback --csv",
-                batch.backpath_median_s,
-                batch.backpath_rows_per_s,
-                batch.backpath_s,
-            ),
-        ):
+        lines = [
+            ("baseline (csv read + csv.writer)", batch.baseline_s),
+            ("backpath score startback --csv", batch.backpath_s),
+        ]
+        if batch.unbuffered_s:
+            lines.append(("backpath, PYTHONUNBUFFERED inherited", batch.unbuffered_s))
+        for name, times in lines:
+            median = statistics.median(times)
             runs_text = " ".join(f"{t:.2f}" for t in times)
-            print(f"{name:<40} {median:>9.2f} {speed:>11,.0f} {runs_text:>24}")
+            print(f"{name:<40} {median:>9.2f} {batch.rows / median:>11,.0f} {runs_text:>24}")
         print(
             f"ratio backpath/baseline: {batch.ratio:.2f} "
-            f"({_mark(batch.ratio <= RATIO_TARGET)}, target <= {RATIO_TARGET:g})"
+            f"({_mark(batch.ratio <= RATIO_TARGET)}, target <= {RATIO_TARGET:g}); "
+            "both run without PYTHONUNBUFFERED"
         )
+        if batch.unbuffered_ratio is not None:
+            print(
+                f"ratio with PYTHONUNBUFFERED inherited: {batch.unbuffered_ratio:.2f} "
+                f"({_mark(batch.unbuffered_ratio <= RATIO_TARGET)}); one write call per row"
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:
