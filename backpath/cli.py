@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-import yaml
-
-from backpath import __version__, interchange
+from backpath import __version__
 from backpath.clinical.batch import RowScorer, output_columns
 from backpath.clinical.errors import ClinicalInputError
-from backpath.clinical.instruments import instrument, instruments
-from backpath.clinical.intake import assess, parse_intake
+from backpath.clinical.instruments import instrument
 from backpath.clinical.language import Lang
-from backpath.clinical.redflags import red_flag_bank
-from backpath.clinical.scoring import score
+
+# The JSON commands import their modules when they run, so that the batch command, which
+# researchers call on many files, starts without loading the whole clinical flow.
 
 BAD_INPUT = 2
 
@@ -65,6 +64,9 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_instruments(args: argparse.Namespace) -> int:
+    from backpath import interchange
+    from backpath.clinical.instruments import instruments
+
     if args.action == "show":
         if not args.id:
             raise BadInput("instruments show: name an instrument id")
@@ -81,6 +83,8 @@ def cmd_instruments(args: argparse.Namespace) -> int:
 
 
 def _read_wording(path: str) -> Any:
+    import yaml
+
     try:
         data = yaml.safe_load(_read_text(path))
     except yaml.YAMLError as error:
@@ -91,6 +95,9 @@ def _read_wording(path: str) -> Any:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from backpath import interchange
+    from backpath.clinical.scoring import score
+
     definition = instrument(args.id)
     lang = Lang(args.lang)
     if args.csv:
@@ -128,51 +135,74 @@ def _score_csv(instrument_id: str, path: str, out: TextIO) -> int:
             scorer = RowScorer(definition, columns)
         except ClinicalInputError as error:
             raise BadInput(f"{path}: header: {error}") from None
+        if isinstance(out, io.TextIOWrapper):
+            # Under PYTHONUNBUFFERED every row would be one system call; batch the writes.
+            out.reconfigure(write_through=False)
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow((["id"] if has_id else []) + output_columns(definition))
-        return _score_rows(reader, scorer, id_at, path, writer)
+        bad = _BadRows(path)
+        writer.writerows(_score_rows(reader, scorer, id_at, bad))
+        out.flush()
+    if bad.count:
+        print(f"{path}: {bad.count} bad row(s) skipped; the others were scored", file=sys.stderr)
+        return BAD_INPUT
+    return 0
 
 
-def _score_rows(reader: Any, scorer: RowScorer, id_at: int, path: str, writer: Any) -> int:
-    bad = 0
+class _BadRows:
+    """Reports each bad row on stderr as it is met, and counts them."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.count = 0
+
+    def report(self, where: str, problem: object) -> None:
+        self.count += 1
+        print(f"{self.path}: {where}: {problem}", file=sys.stderr)
+
+
+def _score_rows(
+    reader: Any, scorer: RowScorer, id_at: int, bad: _BadRows
+) -> Iterator[Sequence[str]]:
+    """The result rows of the good input rows; bad rows are reported and skipped."""
     score_row = scorer.score
-    writerow = writer.writerow
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return
         except (csv.Error, UnicodeDecodeError) as error:
-            bad += 1
-            print(f"{path}: line {reader.line_num}: not readable CSV ({error})", file=sys.stderr)
+            bad.report(f"line {reader.line_num}", f"not readable CSV ({error})")
             continue
         if not row:
             continue  # a blank line is no response
         try:
             if id_at < 0:
-                writerow(score_row(row))
+                yield score_row(row)
+            elif id_at == 0:
+                yield (row[0], *score_row(row[1:]))
             else:
-                cells = row[:id_at] + row[id_at + 1 :]
-                writerow((row[id_at], *score_row(cells)))
+                yield (row[id_at], *score_row(row[:id_at] + row[id_at + 1 :]))
         except (ClinicalInputError, IndexError) as error:
-            bad += 1
             where = f"line {reader.line_num}"
             if 0 <= id_at < len(row):
                 where += f" (id {row[id_at]})"
             problem = error if isinstance(error, ClinicalInputError) else "row: too few cells"
-            print(f"{path}: {where}: {problem}", file=sys.stderr)
-    if bad:
-        print(f"{path}: {bad} bad row(s) skipped; the others were scored", file=sys.stderr)
-        return BAD_INPUT
-    return 0
+            bad.report(where, problem)
 
 
 def cmd_redflags(args: argparse.Namespace) -> int:
+    from backpath import interchange
+    from backpath.clinical.redflags import red_flag_bank
+
     _print_json(interchange.red_flags_json(red_flag_bank()))
     return 0
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
+    from backpath import interchange
+    from backpath.clinical.intake import assess, parse_intake
+
     text = _read_text(args.file)
     assessment = assess(parse_intake(text))
     _print_json(interchange.assessment_json(assessment, Lang(args.lang)))

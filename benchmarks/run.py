@@ -8,9 +8,8 @@
 2. Throughput of ``backpath score startback --csv`` on generated STarT Back rows, timed as
    whole processes (wall clock, output to a file) against a baseline process that only
    reads the same CSV with the csv module and writes every row back with csv.writer.
-   Both run without PYTHONUNBUFFERED, as in a usual shell: with it, every row written to
-   stdout is one write system call.  When the caller's environment sets it, backpath is
-   also timed with it inherited, and reported on a separate line.
+   Both run with the caller's environment (backpath batches its writes to stdout itself,
+   so PYTHONUNBUFFERED does not cost it one system call per row).
 3. The Python version and CPU count of the machine, since the figures depend on both.
 
 Usage: python -m benchmarks.run [--rows N] [--repeat K] [--runs R] [--json [FILE]]
@@ -82,9 +81,6 @@ class Batch:
     baseline_rows_per_s: float
     backpath_rows_per_s: float
     ratio: float
-    unbuffered_s: list[float] | None = None  # backpath with PYTHONUNBUFFERED inherited
-    unbuffered_median_s: float | None = None
-    unbuffered_ratio: float | None = None
 
 
 # --- 1. per-intake latency ---------------------------------------------------------------
@@ -219,12 +215,9 @@ def bench_batch(rows: int, repeat: int) -> Batch:
         backpath_out = Path(tmp) / "backpath.csv"
         baseline_argv = [sys.executable, "-c", BASELINE_SCRIPT, str(source), str(baseline_out)]
         backpath_argv = [str(backpath), "score", "startback", "--csv", str(source)]
-        inherited = dict(os.environ)
-        env = {key: value for key, value in inherited.items() if key != "PYTHONUNBUFFERED"}
-        also_unbuffered = bool(inherited.get("PYTHONUNBUFFERED"))
+        env = dict(os.environ)
         baseline_s: list[float] = []
         backpath_s: list[float] = []
-        unbuffered_s: list[float] = []
         for attempt in range(1, repeat + 1):  # interleaved, so drift affects all alike
             _progress(f"batch: run {attempt}/{repeat}, baseline")
             baseline_s.append(_run_process("baseline", baseline_argv, baseline_out, env))
@@ -232,16 +225,9 @@ def bench_batch(rows: int, repeat: int) -> Batch:
             _progress(f"batch: run {attempt}/{repeat}, backpath")
             backpath_s.append(_run_process("backpath", backpath_argv, backpath_out, env))
             _check_lines("backpath", backpath_out, rows)
-            if also_unbuffered:
-                _progress(f"batch: run {attempt}/{repeat}, backpath with PYTHONUNBUFFERED")
-                unbuffered_s.append(
-                    _run_process("backpath", backpath_argv, backpath_out, inherited)
-                )
-                _check_lines("backpath", backpath_out, rows)
         csv_mib = source.stat().st_size / (1 << 20)
     baseline_median = statistics.median(baseline_s)
     backpath_median = statistics.median(backpath_s)
-    unbuffered_median = statistics.median(unbuffered_s) if unbuffered_s else None
     return Batch(
         rows=rows,
         repeat=repeat,
@@ -253,9 +239,6 @@ def bench_batch(rows: int, repeat: int) -> Batch:
         baseline_rows_per_s=rows / baseline_median,
         backpath_rows_per_s=rows / backpath_median,
         ratio=backpath_median / baseline_median,
-        unbuffered_s=unbuffered_s or None,
-        unbuffered_median_s=unbuffered_median,
-        unbuffered_ratio=unbuffered_median / baseline_median if unbuffered_median else None,
     )
 
 
@@ -323,22 +306,14 @@ def print_report(
             ("baseline (csv read + csv.writer)", batch.baseline_s),
             ("backpath score startback --csv", batch.backpath_s),
         ]
-        if batch.unbuffered_s:
-            lines.append(("backpath, PYTHONUNBUFFERED inherited", batch.unbuffered_s))
         for name, times in lines:
             median = statistics.median(times)
             runs_text = " ".join(f"{t:.2f}" for t in times)
             print(f"{name:<40} {median:>9.2f} {batch.rows / median:>11,.0f} {runs_text:>24}")
         print(
             f"ratio backpath/baseline: {batch.ratio:.2f} "
-            f"({_mark(batch.ratio <= RATIO_TARGET)}, target <= {RATIO_TARGET:g}); "
-            "both run without PYTHONUNBUFFERED"
+            f"({_mark(batch.ratio <= RATIO_TARGET)}, target <= {RATIO_TARGET:g})"
         )
-        if batch.unbuffered_ratio is not None:
-            print(
-                f"ratio with PYTHONUNBUFFERED inherited: {batch.unbuffered_ratio:.2f} "
-                f"({_mark(batch.unbuffered_ratio <= RATIO_TARGET)}); one write call per row"
-            )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,11 +12,12 @@ scoring code of its own except where its publication defines a rule that is not 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from backpath.clinical.citations import citations
 from backpath.clinical.datafiles import DataFileError, data_names, load_yaml, parse
@@ -66,6 +67,19 @@ class Item(_Frozen):
     @property
     def highest(self) -> int:
         return max(self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringTable:
+    """What the scoring engine needs per item, derived once from the definition.
+
+    A plain slotted dataclass: the engine reads it for every answer, and attribute access on
+    pydantic models is several times slower.
+    """
+
+    link_ids: tuple[str, ...]
+    scores: tuple[dict[int, int], ...]  # per item: answer value -> item score
+    highest_score: int
 
 
 class Band(_Frozen):
@@ -130,7 +144,6 @@ class Instrument(_Frozen):
     bands: tuple[Band, ...] = ()
     interpretation: Text
     mcid: Mcid | None = None
-    _item_scores: tuple[dict[int, int], ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _consistent(self) -> Instrument:
@@ -150,7 +163,6 @@ class Instrument(_Frozen):
             if citation_id not in citations():
                 raise ValueError(f"citation {citation_id!r} is not in the citation registry")
         self._check_bands()
-        self._item_scores = tuple(self._scores_of(item) for item in self.items)
         return self
 
     def _scores_of(self, item: Item) -> dict[int, int]:
@@ -162,10 +174,17 @@ class Instrument(_Frozen):
             for option in item.options
         }
 
+    @cached_property
+    def table(self) -> ScoringTable:
+        """Derived on first use and kept in the instance (pydantic leaves it out of dumps)."""
+        scores = tuple(self._scores_of(item) for item in self.items)
+        highest = max(max(table.values()) for table in scores)
+        return ScoringTable(tuple(item.link_id for item in self.items), scores, highest)
+
     @property
     def item_scores(self) -> tuple[dict[int, int], ...]:
         """Per item, in item order, the score each allowed answer counts for."""
-        return self._item_scores
+        return self.table.scores
 
     def _mcid_citation(self) -> tuple[str, ...]:
         return (self.mcid.citation,) if self.mcid else ()
@@ -183,7 +202,7 @@ class Instrument(_Frozen):
 
     @property
     def link_ids(self) -> tuple[str, ...]:
-        return tuple(item.link_id for item in self.items)
+        return self.table.link_ids
 
     def band(self, band_id: str | None) -> Band | None:
         return next((band for band in self.bands if band.id == band_id), None)
@@ -258,22 +277,26 @@ def _expand_options(raw: dict[str, Any], source: str) -> dict[str, Any]:
 
 
 @cache
+def _load(name: str) -> Instrument:
+    instrument = parse(Instrument, _expand_options(load_yaml(name), name), name)
+    if f"instruments/{instrument.id}.yaml" != name:
+        raise DataFileError(f"{name}: id {instrument.id!r} must match the file name")
+    return instrument
+
+
+@cache
 def instruments() -> Mapping[str, Instrument]:
     """All bundled instruments by id, validated once."""
-    loaded: dict[str, Instrument] = {}
-    for name in data_names("instruments"):
-        instrument = parse(Instrument, _expand_options(load_yaml(name), name), name)
-        if f"instruments/{instrument.id}.yaml" != name:
-            raise DataFileError(f"{name}: id {instrument.id!r} must match the file name")
-        loaded[instrument.id] = instrument
-    return loaded
+    loaded = (_load(name) for name in data_names("instruments"))
+    return {definition.id: definition for definition in loaded}
 
 
 def instrument(instrument_id: str) -> Instrument:
-    try:
-        return instruments()[instrument_id]
-    except KeyError:
-        allowed = ", ".join(sorted(instruments()))
-        raise ClinicalInputError(
-            "instrument", f"unknown instrument {instrument_id!r}; known: {allowed}"
-        ) from None
+    """One bundled instrument; loads only its own file (the batch command starts faster)."""
+    name = f"instruments/{instrument_id}.yaml"
+    if name in data_names("instruments"):
+        return _load(name)
+    allowed = ", ".join(sorted(instruments()))
+    raise ClinicalInputError(
+        "instrument", f"unknown instrument {instrument_id!r}; known: {allowed}"
+    )

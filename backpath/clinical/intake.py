@@ -228,7 +228,7 @@ def assess(intake: Intake) -> Assessment:
         profile_reason = Reason(
             "STRAT-CLIN",
             "kngf2021-b2",
-            Text(
+            Text.compose(
                 nl=f"Profiel vastgesteld door de therapeut: {profile.value}. Reden: "
                 f"{intake.profile_override.reason}",
                 en=f"Profile set by the clinician: {profile.value}. Reason: "

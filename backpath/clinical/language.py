@@ -27,5 +27,10 @@ class Text(BaseModel):
             raise ValueError("must not be empty")
         return value.strip()
 
+    @classmethod
+    def compose(cls, *, nl: str, en: str) -> Text:
+        """A text put together at run time from validated parts; skips re-validation."""
+        return cls.model_construct(nl=nl, en=en)
+
     def __call__(self, lang: Lang) -> str:
         return self.nl if lang is Lang.NL else self.en

@@ -222,6 +222,66 @@ def session_budgets(max_sessions: Mapping[Profile, int]) -> dict[Profile, Budget
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """The date-independent part of a plan for one profile and diagnosis."""
+
+    components: tuple[Component, ...]
+    not_recommended: tuple[NotRecommended, ...]
+    evaluations: tuple[tuple[EvaluationRule, Reason], ...]
+    stop_criteria: tuple[Reason, ...]
+    referral_criteria: tuple[Reason, ...]
+    gp_reports: tuple[Reason, ...]
+
+
+@cache
+def _lines(profile: Profile, diagnosis: Diagnosis) -> _Lines:
+    """Selected once per profile and diagnosis: the rules are fixed for the process."""
+    rules = pathway_rules()
+
+    def texts(lines: Iterable[TextRule]) -> tuple[Reason, ...]:
+        return tuple(
+            Reason(line.rule, line.citation, line.text)
+            for line in lines
+            if line.applies(profile, diagnosis)
+        )
+
+    return _Lines(
+        components=tuple(
+            Component(
+                line.id, line.strength, line.mode, Reason(line.rule, line.citation, line.text)
+            )
+            for line in _first_per_id(rules.components, profile, diagnosis)
+        ),
+        not_recommended=tuple(
+            NotRecommended(line.id, line.verdict, Reason(line.rule, line.citation, line.reason))
+            for line in _first_per_id(rules.not_recommended, profile, diagnosis)
+        ),
+        evaluations=tuple(
+            (line, Reason(line.rule, line.citation, line.decision))
+            for line in rules.evaluations
+            if line.applies(profile, diagnosis)
+        ),
+        stop_criteria=texts(rules.stop_criteria),
+        referral_criteria=texts(rules.referral_criteria),
+        gp_reports=texts(rules.gp_reports),
+    )
+
+
+@cache
+def _budget_reason(max_sessions: int, within_weeks: int) -> Reason:
+    return Reason(
+        "PW-BUDGET",
+        pathway_rules().budget_citation,
+        Text(
+            nl=f"Tot {max_sessions} behandelingen binnen {within_weeks} weken; "
+            "meer vraagt een gedocumenteerde reden en een herevaluatie.",
+            en=f"Up to {max_sessions} sessions within {within_weeks} weeks; "
+            "more needs a documented reason and a re-evaluation.",
+        ),
+    )
+
+
 def care_plan(
     profile: Profile,
     diagnosis: Diagnosis,
@@ -237,56 +297,30 @@ def care_plan(
     """
     rules = pathway_rules()
     budget = (budgets or rules.budgets)[profile]
-    budget_reason = Reason(
-        "PW-BUDGET",
-        rules.budget_citation,
-        Text(
-            nl=f"Tot {budget.max_sessions} behandelingen binnen {budget.within_weeks} weken; "
-            "meer vraagt een gedocumenteerde reden en een herevaluatie.",
-            en=f"Up to {budget.max_sessions} sessions within {budget.within_weeks} weeks; "
-            "more needs a documented reason and a re-evaluation.",
-        ),
-    )
-    components = tuple(
-        Component(line.id, line.strength, line.mode, Reason(line.rule, line.citation, line.text))
-        for line in _first_per_id(rules.components, profile, diagnosis)
-    )
-    avoid = tuple(
-        NotRecommended(line.id, line.verdict, Reason(line.rule, line.citation, line.reason))
-        for line in _first_per_id(rules.not_recommended, profile, diagnosis)
-    )
+    lines = _lines(profile, diagnosis)
     evaluations = tuple(
         Evaluation(
             line.at,
             line.week,
             None if line.week is None else start + timedelta(weeks=line.week),
             line.instruments,
-            Reason(line.rule, line.citation, line.decision),
+            reason,
         )
-        for line in rules.evaluations
-        if line.applies(profile, diagnosis)
+        for line, reason in lines.evaluations
     )
-
-    def texts(lines: Iterable[TextRule]) -> tuple[Reason, ...]:
-        return tuple(
-            Reason(line.rule, line.citation, line.text)
-            for line in lines
-            if line.applies(profile, diagnosis)
-        )
-
     return CarePlan(
         profile=profile,
         diagnosis=diagnosis,
         max_sessions=budget.max_sessions,
         within_weeks=budget.within_weeks,
-        budget_reason=budget_reason,
-        components=components,
-        not_recommended=avoid,
+        budget_reason=_budget_reason(budget.max_sessions, budget.within_weeks),
+        components=lines.components,
+        not_recommended=lines.not_recommended,
         evaluations=evaluations,
         every_session=rules.every_session,
-        stop_criteria=texts(rules.stop_criteria),
-        referral_criteria=texts(rules.referral_criteria),
-        gp_reports=texts(rules.gp_reports),
+        stop_criteria=lines.stop_criteria,
+        referral_criteria=lines.referral_criteria,
+        gp_reports=lines.gp_reports,
         hold=Reason(rules.hold.rule, rules.hold.citation, rules.hold.text) if refer_first else None,
         ruleset=rules.ruleset,
     )

@@ -181,7 +181,7 @@ def progress_decision(
     else:
         outcome, rule = Outcome.CONTINUE, _TEXTS[Outcome.CONTINUE]
     rule_id, source, template = rule
-    text = Text(
+    text = Text.compose(
         nl=template.nl.format(week=week, which=", ".join(worse)),
         en=template.en.format(week=week, which=", ".join(worse)),
     )

@@ -88,20 +88,21 @@ def validate_answers(
     definition: Instrument, answers: Mapping[str, object], field_prefix: str = "answers"
 ) -> tuple[int | None, ...]:
     """The answers as item values in item order (None = missing), or a named error."""
-    known = definition.link_ids
+    table = definition.table
     for link_id in answers:
-        if link_id not in known:
+        if link_id not in table.link_ids:
             raise ClinicalInputError(
                 f"{field_prefix}.{link_id}",
-                f"unknown item; {definition.id} has items q1..q{len(known)}",
+                f"unknown item; {definition.id} has items q1..q{len(table.link_ids)}",
             )
     values: list[int | None] = []
-    for item in definition.items:
-        value = answers.get(item.link_id)
+    for link_id, scores in zip(table.link_ids, table.scores, strict=True):
+        value = answers.get(link_id)
         # bool is an int in Python; a questionnaire answer of `true` is a type error.
-        if value is not None and (type(value) is not int or value not in item.values):
+        if value is not None and (type(value) is not int or value not in scores):
+            item = definition.items[len(values)]
             raise ClinicalInputError(
-                f"{field_prefix}.{item.link_id}",
+                f"{field_prefix}.{link_id}",
                 f"must be {allowed_values(item)} or null (got {value!r})",
             )
         values.append(value)
@@ -115,15 +116,15 @@ def score(definition: Instrument, answers: Mapping[str, object]) -> Score:
 
 def score_values(definition: Instrument, values: Sequence[int | None]) -> Score:
     """Score already-validated item values in item order (None = missing)."""
-    items = definition.items
+    table = definition.table
     scoring = definition.scoring
     scored: dict[str, int] = {}
     missing: list[str] = []
-    for item, table, value in zip(items, definition.item_scores, values, strict=True):
+    for link_id, scores, value in zip(table.link_ids, table.scores, values, strict=True):
         if value is None:
-            missing.append(item.link_id)
+            missing.append(link_id)
         else:
-            scored[item.link_id] = table[value]
+            scored[link_id] = scores[value]
     answered = len(scored)
     if answered < scoring.min_answered:
         empty = dict.fromkeys(scoring.subscales)
@@ -135,15 +136,14 @@ def score_values(definition: Instrument, values: Sequence[int | None]) -> Score:
         else None
         for name, link_ids in scoring.subscales.items()
     }
-    exact: Fraction
+    exact: int | Fraction  # exact arithmetic, so a band boundary is never blurred by rounding
     total_sum = sum(scored.values())
     method = scoring.method
     match method:
         case Method.SUM | Method.STARTBACK:
-            exact = Fraction(total_sum)
+            exact = total_sum
         case Method.PERCENT_OF_ANSWERED:
-            highest = max(max(table.values()) for table in definition.item_scores)
-            exact = Fraction(total_sum * 100, highest * answered)
+            exact = Fraction(total_sum * 100, table.highest_score * answered)
         case Method.MEAN:
             exact = Fraction(total_sum, answered)
         case _:  # pragma: no cover - exhaustiveness guard for mypy
@@ -166,9 +166,9 @@ def _startback_group(total: int, psychosocial: Number | None) -> str:
     return "medium" if psychosocial <= 3 else "high"
 
 
-def _band(definition: Instrument, exact: Fraction) -> str | None:
+def _band(definition: Instrument, exact: int | Fraction) -> str | None:
     for band in definition.bands:
         assert band.upper is not None  # checked when the definition is loaded
-        if exact <= Fraction(band.upper):
+        if exact <= band.upper:  # int and Fraction compare exactly with a float bound
             return band.id
     return None

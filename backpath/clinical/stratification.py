@@ -21,6 +21,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from backpath.clinical.datafiles import load_yaml, parse
+from backpath.clinical.instruments import instrument
 from backpath.clinical.language import Text
 from backpath.clinical.reasons import Reason
 from backpath.clinical.scoring import Score
@@ -103,8 +104,13 @@ def present_factors(
         score = scores.get(instrument_id)
         if score is not None and score.band == band and factor not in found:
             found[factor] = PresentFactor(factor, False, f"{instrument_id}.{band}")
-    order = list(prognostic_factors().factors)
-    return tuple(sorted(found.values(), key=lambda f: order.index(f.id)))
+    order = _factor_order()
+    return tuple(sorted(found.values(), key=lambda f: order[f.id]))
+
+
+@cache
+def _factor_order() -> dict[str, int]:
+    return {factor: position for position, factor in enumerate(prognostic_factors().factors)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,40 +122,14 @@ class ProfileAdvice:
 def advise_profile(startback: Score | None, factors: Collection[PresentFactor]) -> ProfileAdvice:
     groups = prognostic_factors().factors
     psychosocial = [f for f in factors if groups[f.id].group is FactorGroup.PSYCHOSOCIAL]
-    documented_psychosocial = [f for f in psychosocial if f.documented]
+    documented_psychosocial = tuple(f.id for f in psychosocial if f.documented)
     if startback is not None and startback.band is not None:
-        group = Profile(startback.band)
-        if group is Profile.LOW and len(documented_psychosocial) >= 2:
-            names = _names(documented_psychosocial)
-            return ProfileAdvice(
-                Profile.MEDIUM,
-                Reason(
-                    "STRAT-PF-UP",
-                    "kngf2021-b2.1",
-                    Text(
-                        nl=f"STarT Back laag, maar de therapeut legde psychosociale factoren vast "
-                        f"({names.nl}); de KNGF-richtlijn baseert het profiel nooit op de SBST "
-                        "alleen: advies gemiddeld risico",
-                        en=f"STarT Back low, but the clinician documented psychosocial factors "
-                        f"({names.en}); KNGF never bases the profile on the SBST alone: "
-                        "advice medium risk",
-                    ),
-                ),
-            )
-        label = startback.definition.band(startback.band)
-        assert label is not None
+        if startback.band == Profile.LOW and len(documented_psychosocial) >= 2:
+            return ProfileAdvice(Profile.MEDIUM, _raised_reason(documented_psychosocial))
+        psychosocial_score = startback.subscales["psychosocial"]
         return ProfileAdvice(
-            group,
-            Reason(
-                "STRAT-SBST",
-                "hill2008",
-                Text(
-                    nl=f"STarT Back: {label.label.nl.lower()} (totaal {startback.total}, "
-                    f"psychosociaal {startback.subscales['psychosocial']})",
-                    en=f"STarT Back: {label.label.en.lower()} (total {startback.total}, "
-                    f"psychosocial {startback.subscales['psychosocial']})",
-                ),
-            ),
+            Profile(startback.band),
+            _startback_reason(startback.band, startback.total, psychosocial_score),
         )
     if len(psychosocial) >= 2:
         profile = Profile.HIGH
@@ -157,18 +137,55 @@ def advise_profile(startback: Score | None, factors: Collection[PresentFactor]) 
         profile = Profile.MEDIUM
     else:
         profile = Profile.LOW
-    names = _names(list(factors))
-    return ProfileAdvice(
-        profile,
-        Reason(
-            "STRAT-PF",
-            "design-stratification",
-            Text(
-                nl=f"Geen volledige STarT Back; advies op basis van prognostische factoren "
-                f"({names.nl or 'geen'}): {_PROFILE_NL[profile]}",
-                en=f"No complete STarT Back; advice from prognostic factors "
-                f"({names.en or 'none'}): {profile.value} risk",
-            ),
+    return ProfileAdvice(profile, _factor_reason(profile, tuple(f.id for f in factors)))
+
+
+# Reasons depend only on their arguments and the fixed content files: built once each.
+
+
+@cache
+def _startback_reason(band: str, total: object, psychosocial: object) -> Reason:
+    label = instrument("startback").band(band)
+    assert label is not None
+    return Reason(
+        "STRAT-SBST",
+        "hill2008",
+        Text(
+            nl=f"STarT Back: {label.label.nl.lower()} (totaal {total}, "
+            f"psychosociaal {psychosocial})",
+            en=f"STarT Back: {label.label.en.lower()} (total {total}, psychosocial {psychosocial})",
+        ),
+    )
+
+
+@cache
+def _raised_reason(documented_psychosocial: tuple[str, ...]) -> Reason:
+    names = _names(documented_psychosocial)
+    return Reason(
+        "STRAT-PF-UP",
+        "kngf2021-b2.1",
+        Text(
+            nl=f"STarT Back laag, maar de therapeut legde psychosociale factoren vast "
+            f"({names.nl}); de KNGF-richtlijn baseert het profiel nooit op de SBST "
+            "alleen: advies gemiddeld risico",
+            en=f"STarT Back low, but the clinician documented psychosocial factors "
+            f"({names.en}); KNGF never bases the profile on the SBST alone: "
+            "advice medium risk",
+        ),
+    )
+
+
+@cache
+def _factor_reason(profile: Profile, factor_ids: tuple[str, ...]) -> Reason:
+    names = _names(factor_ids)
+    return Reason(
+        "STRAT-PF",
+        "design-stratification",
+        Text(
+            nl=f"Geen volledige STarT Back; advies op basis van prognostische factoren "
+            f"({names.nl or 'geen'}): {_PROFILE_NL[profile]}",
+            en=f"No complete STarT Back; advice from prognostic factors "
+            f"({names.en or 'none'}): {profile.value} risk",
         ),
     )
 
@@ -180,9 +197,9 @@ _PROFILE_NL = {
 }
 
 
-def _names(factors: Collection[PresentFactor]) -> Text:
+def _names(factor_ids: Collection[str]) -> Text:
     labels = prognostic_factors().factors
-    return Text.model_construct(
-        nl=", ".join(labels[f.id].label.nl.lower() for f in factors),
-        en=", ".join(labels[f.id].label.en.lower() for f in factors),
+    return Text.compose(
+        nl=", ".join(labels[f].label.nl.lower() for f in factor_ids),
+        en=", ".join(labels[f].label.en.lower() for f in factor_ids),
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from backpath.clinical.language import Text
 from backpath.clinical.reasons import Reason
@@ -24,7 +25,6 @@ from backpath.clinical.redflags import (
     Action,
     Condition,
     RedFlag,
-    RedFlagBank,
     Strength,
     red_flag_bank,
 )
@@ -68,11 +68,11 @@ class Triage:
         """Emergency and same-day findings stop the intake: no plan, act now."""
         return self.urgency in (Action.EMERGENCY, Action.SAME_DAY)
 
-    def advice(self, bank: RedFlagBank | None = None) -> Text:
-        return (bank or red_flag_bank()).actions[self.urgency].patient
+    def advice(self) -> Text:
+        return red_flag_bank().actions[self.urgency].patient
 
-    def clinician_advice(self, bank: RedFlagBank | None = None) -> Text:
-        return (bank or red_flag_bank()).actions[self.urgency].clinician
+    def clinician_advice(self) -> Text:
+        return red_flag_bank().actions[self.urgency].clinician
 
 
 def derived_flags(facts: PatientFacts, present: Collection[str]) -> set[str]:
@@ -94,11 +94,9 @@ def derived_flags(facts: PatientFacts, present: Collection[str]) -> set[str]:
     return derived
 
 
-def triage(
-    answered_yes: Iterable[str], facts: PatientFacts, bank: RedFlagBank | None = None
-) -> Triage:
+def triage(answered_yes: Iterable[str], facts: PatientFacts) -> Triage:
     """Triage the flags answered "yes" (validated ids) plus those derived from ``facts``."""
-    bank = bank or red_flag_bank()
+    bank = red_flag_bank()
     present = set(answered_yes)
     present |= derived_flags(facts, present)
     flags = [flag for flag in bank.flags if flag.id in present]  # bank order: stable output
@@ -113,15 +111,14 @@ def triage(
 
     for flag in flags:
         actions[flag.id] = flag.action
-        reasons.append(Reason(flag.id, flag.citation, _flag_text(bank, flag, flag.action)))
+        reasons.append(_flag_reason(flag.id))
     for flag in flags:
         if flag.escalate and present.intersection(flag.escalate.with_any):
             partners = ", ".join(sorted(present.intersection(flag.escalate.with_any)))
-            text = _combined_text(bank, flag, partners, flag.escalate.action)
-            lift(flag, flag.escalate.action, Reason(f"{flag.id}-ESC", flag.escalate.citation, text))
+            lift(flag, flag.escalate.action, _escalation_reason(flag.id, partners))
 
     weak = [flag for flag in flags if flag.strength is Strength.WEAK]
-    for condition in Condition:
+    for condition in dict.fromkeys(flag.condition for flag in weak):  # bank order: stable
         group = [flag for flag in weak if flag.condition is condition]
         rule = bank.conditions[condition].rule
         if rule is not None:
@@ -135,46 +132,72 @@ def triage(
                     Reason(f"RF-{condition.value}", rule.citation, rule.explanation),
                 )
         elif len(group) >= 2:
-            ids = ", ".join(flag.id for flag in group)
+            reason = _pair_reason(condition, ", ".join(flag.id for flag in group))
             for flag in group:
-                lift(
-                    flag,
-                    Action.REFER_GP,
-                    Reason("RF-WEAK-PAIR", "design-redflags", _pair_text(bank, condition, ids)),
-                )
+                lift(flag, Action.REFER_GP, reason)
     if DOUBT_FLAG in present:
         for flag in weak:
-            lift(flag, Action.REFER_GP, Reason("RF-WEAK-DOUBT", "kngf2021-b1.3", _doubt_text(flag)))
+            lift(flag, Action.REFER_GP, _doubt_reason(flag.id))
 
     findings = tuple(Finding(flag, actions[flag.id]) for flag in flags)
     urgency = max((f.action for f in findings), key=lambda a: a.rank, default=Action.NONE)
     return Triage(urgency, findings, tuple(reasons), bank.ruleset)
 
 
-def _flag_text(bank: RedFlagBank, flag: RedFlag, action: Action) -> Text:
-    label = bank.actions[action].label
-    return Text(nl=f"{flag.meaning.nl} → {label.nl}", en=f"{flag.meaning.en} → {label.en}")
+# The reasons below depend only on flag ids and the (fixed) bank, so each is built once:
+# an intake's triage then costs lookups, not text assembly.
 
 
-def _combined_text(bank: RedFlagBank, flag: RedFlag, partners: str, action: Action) -> Text:
-    label = bank.actions[action].label
-    return Text(
-        nl=f"{flag.id} samen met {partners} → {label.nl}",
-        en=f"{flag.id} together with {partners} → {label.en}",
+@cache
+def _flag_reason(flag_id: str) -> Reason:
+    bank = red_flag_bank()
+    flag = bank.by_id[flag_id]
+    label = bank.actions[flag.action].label
+    return Reason(
+        flag.id,
+        flag.citation,
+        Text(nl=f"{flag.meaning.nl} → {label.nl}", en=f"{flag.meaning.en} → {label.en}"),
     )
 
 
-def _pair_text(bank: RedFlagBank, condition: Condition, ids: str) -> Text:
-    name = bank.conditions[condition].label
-    return Text(
-        nl=f"Meerdere zwakke signalen voor {name.nl.lower()} ({ids}): "
-        "samen reden om de huisarts te raadplegen",
-        en=f"Several weak signs of {name.en.lower()} ({ids}): together a reason to consult the GP",
+@cache
+def _escalation_reason(flag_id: str, partners: str) -> Reason:
+    bank = red_flag_bank()
+    escalate = bank.by_id[flag_id].escalate
+    assert escalate is not None
+    label = bank.actions[escalate.action].label
+    return Reason(
+        f"{flag_id}-ESC",
+        escalate.citation,
+        Text(
+            nl=f"{flag_id} samen met {partners} → {label.nl}",
+            en=f"{flag_id} together with {partners} → {label.en}",
+        ),
     )
 
 
-def _doubt_text(flag: RedFlag) -> Text:
-    return Text(
-        nl=f"{flag.id} samen met een niet-pluisgevoel van de therapeut → huisarts raadplegen",
-        en=f"{flag.id} with the clinician's sense that something is wrong → consult the GP",
+@cache
+def _pair_reason(condition: Condition, ids: str) -> Reason:
+    name = red_flag_bank().conditions[condition].label
+    return Reason(
+        "RF-WEAK-PAIR",
+        "design-redflags",
+        Text(
+            nl=f"Meerdere zwakke signalen voor {name.nl.lower()} ({ids}): "
+            "samen reden om de huisarts te raadplegen",
+            en=f"Several weak signs of {name.en.lower()} ({ids}): "
+            "together a reason to consult the GP",
+        ),
+    )
+
+
+@cache
+def _doubt_reason(flag_id: str) -> Reason:
+    return Reason(
+        "RF-WEAK-DOUBT",
+        "kngf2021-b1.3",
+        Text(
+            nl=f"{flag_id} samen met een niet-pluisgevoel van de therapeut → huisarts raadplegen",
+            en=f"{flag_id} with the clinician's sense that something is wrong → consult the GP",
+        ),
     )

@@ -364,3 +364,13 @@ def test_it_shows_no_traceback_from_the_installed_command(tmp_path: Path) -> Non
     assert done.returncode == 2
     assert done.stderr.startswith("backpath: error: input: not valid JSON")
     assert "Traceback" not in done.stderr
+
+
+def test_it_finds_the_id_column_anywhere_and_reports_rows_too_short_to_have_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "in.csv", "q1,id\n5,A\n6\n")
+    code, out, err = run(capsys, "score", "nprs", "--csv", path)
+    assert code == 2
+    assert out.splitlines()[1:] == ["A,5,moderate,1,,true"]
+    assert f"{path}: line 3: row: too few cells" in err

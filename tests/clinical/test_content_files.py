@@ -81,13 +81,16 @@ def test_it_requires_the_file_name_to_match_the_instrument_id(
     monkeypatch.setattr(
         instruments_module, "load_yaml", lambda name: load_yaml("instruments/gpe.yaml")
     )
-    instruments_module.instruments.cache_clear()
+    caches = (instruments_module.instruments, instruments_module._load)
+    for cached in caches:
+        cached.cache_clear()
     try:
         with pytest.raises(DataFileError, match="must match the file name"):
             instruments_module.instruments()
     finally:
         monkeypatch.undo()
-        instruments_module.instruments.cache_clear()
+        for cached in caches:
+            cached.cache_clear()
     assert "gpe" in instruments_module.instruments()
 
 
