@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 from functools import cache, cached_property
 from typing import Any
 
@@ -80,6 +81,7 @@ class ScoringTable:
     link_ids: tuple[str, ...]
     scores: tuple[dict[int, int], ...]  # per item: answer value -> item score
     highest_score: int
+    band_limits: tuple[tuple[str, Fraction], ...]  # band id and exact upper bound, in order
 
 
 class Band(_Frozen):
@@ -179,7 +181,10 @@ class Instrument(_Frozen):
         """Derived on first use and kept in the instance (pydantic leaves it out of dumps)."""
         scores = tuple(self._scores_of(item) for item in self.items)
         highest = max(max(table.values()) for table in scores)
-        return ScoringTable(tuple(item.link_id for item in self.items), scores, highest)
+        limits = tuple(
+            (band.id, Fraction(band.upper)) for band in self.bands if band.upper is not None
+        )
+        return ScoringTable(tuple(item.link_id for item in self.items), scores, highest, limits)
 
     @property
     def item_scores(self) -> tuple[dict[int, int], ...]:

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import assert_never
 
 from backpath.clinical.errors import ClinicalInputError
-from backpath.clinical.instruments import Instrument, Item, Method
+from backpath.clinical.instruments import Instrument, Item, Method, ScoringTable
 from backpath.clinical.language import Lang, Text
 
 Number = int | float
@@ -136,16 +135,17 @@ def score_values(definition: Instrument, values: Sequence[int | None]) -> Score:
         else None
         for name, link_ids in scoring.subscales.items()
     }
-    exact: int | Fraction  # exact arithmetic, so a band boundary is never blurred by rounding
+    # The exact value as numerator / denominator in whole numbers, so that a band boundary is
+    # never blurred by floating-point rounding (ODI 20.0 is minimal, 20.2 is moderate).
     total_sum = sum(scored.values())
     method = scoring.method
     match method:
         case Method.SUM | Method.STARTBACK:
-            exact = total_sum
+            numerator, denominator = total_sum, 1
         case Method.PERCENT_OF_ANSWERED:
-            exact = Fraction(total_sum * 100, table.highest_score * answered)
+            numerator, denominator = total_sum * 100, table.highest_score * answered
         case Method.MEAN:
-            exact = Fraction(total_sum, answered)
+            numerator, denominator = total_sum, answered
         case _:  # pragma: no cover - exhaustiveness guard for mypy
             assert_never(method)
 
@@ -153,8 +153,12 @@ def score_values(definition: Instrument, values: Sequence[int | None]) -> Score:
     if method is Method.STARTBACK:
         band = _startback_group(total_sum, subscales["psychosocial"])
     else:
-        band = _band(definition, exact)
-    total: Number = int(exact) if scoring.decimals == 0 else round(float(exact), scoring.decimals)
+        band = _band(table, numerator, denominator)
+    total: Number = (
+        numerator // denominator
+        if scoring.decimals == 0
+        else round(numerator / denominator, scoring.decimals)
+    )
     return Score(definition, total, subscales, band, answered, tuple(missing))
 
 
@@ -166,9 +170,9 @@ def _startback_group(total: int, psychosocial: Number | None) -> str:
     return "medium" if psychosocial <= 3 else "high"
 
 
-def _band(definition: Instrument, exact: int | Fraction) -> str | None:
-    for band in definition.bands:
-        assert band.upper is not None  # checked when the definition is loaded
-        if exact <= band.upper:  # int and Fraction compare exactly with a float bound
-            return band.id
+def _band(table: ScoringTable, numerator: int, denominator: int) -> str | None:
+    for band_id, upper in table.band_limits:
+        # numerator / denominator <= upper, in whole numbers
+        if numerator * upper.denominator <= upper.numerator * denominator:
+            return band_id
     return None

@@ -168,3 +168,27 @@ def test_it_reports_the_highest_action_among_the_findings(flags: set[str]) -> No
     result = triage(flags, ADULT)
     assert result.urgency.rank == max(f.action.rank for f in result.findings)
     assert all(f.action.rank >= f.flag.action.rank for f in result.findings)
+
+
+# KNGF 2021 asks to avoid fear-inducing words in patient communication (letsel, degeneratie,
+# slijtage) and to say "lage rugpijn"; the English list mirrors it.
+FEARFUL_WORDS = (
+    "letsel",
+    "degeneratie",
+    "slijtage",
+    "beschadig",
+    "aspecifie",
+    "injury",
+    "degenerat",
+    "wear and tear",
+    "damage",
+)
+
+
+def test_it_words_patient_texts_without_fear_inducing_terms() -> None:
+    texts = [advice.patient for advice in BANK.actions.values()]
+    texts += [flag.question for flag in BANK.flags if flag.asked_of is AskedOf.PATIENT]
+    for text in texts:
+        for lang in Lang:
+            lowered = text(lang).lower()
+            assert not [word for word in FEARFUL_WORDS if word in lowered], text(lang)
