@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.instruments import Instrument, Method, instrument, instruments
@@ -84,3 +86,30 @@ def test_it_keeps_min_answered_within_the_item_count(instrument_id: str) -> None
     definition = instrument(instrument_id)
     assert 1 <= definition.scoring.min_answered <= len(definition.items)
     assert definition.link_ids == tuple(f"q{n}" for n in range(1, len(definition.items) + 1))
+
+
+def responses(definition: Instrument) -> st.SearchStrategy[dict[str, int | None]]:
+    """Any response: each item missing or answered with one of its published values."""
+    return st.fixed_dictionaries(
+        {item.link_id: st.none() | st.sampled_from(item.values) for item in definition.items}
+    )
+
+
+@pytest.mark.parametrize("instrument_id", ISSUE_IDS)
+@given(data=st.data())
+def test_it_scores_every_response_within_its_range_and_bands(
+    instrument_id: str, data: st.DataObject
+) -> None:
+    definition = instrument(instrument_id)
+    answers = data.draw(responses(definition))
+    result = score(definition, answers)
+    answered = sum(value is not None for value in answers.values())
+    assert result.answered == answered
+    assert result.valid == (answered >= definition.scoring.min_answered)
+    if not result.valid:
+        assert (result.total, result.band) == (None, None)
+        return
+    assert result.total is not None
+    assert definition.range.min <= result.total <= definition.range.max
+    band_ids = {band.id for band in definition.bands}
+    assert result.band in band_ids if band_ids else result.band is None
