@@ -5,9 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict
-
 from backpath.clinical.datafiles import load_yaml, parse
+from backpath.clinical.models import FrozenModel
 
 
 class Evidence(StrEnum):
@@ -19,9 +18,7 @@ class Evidence(StrEnum):
     DESIGN = "design"  # a backpath default, configurable, to be reviewed by clinicians
 
 
-class Citation(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Citation(FrozenModel):
     id: str
     evidence: Evidence
     reference: str
@@ -29,9 +26,7 @@ class Citation(BaseModel):
     url: str | None = None
 
 
-class CitationRegistry(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class CitationRegistry(FrozenModel):
     citations: dict[str, Citation]
 
     def __contains__(self, citation_id: object) -> bool:

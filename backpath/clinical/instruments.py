@@ -18,12 +18,13 @@ from fractions import Fraction
 from functools import cache, cached_property
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from backpath.clinical.citations import citations
 from backpath.clinical.datafiles import DataFileError, data_names, load_yaml, parse
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.language import Lang, Text
+from backpath.clinical.models import FrozenModel
 
 
 class Direction(StrEnum):
@@ -40,11 +41,7 @@ class Method(StrEnum):
     STARTBACK = "startback"  # sum + psychosocial subscale + Keele risk groups
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Option(_Frozen):
+class Option(FrozenModel):
     """An answer option: ``value`` is what is recorded, ``score`` what counts (default: value)."""
 
     value: int
@@ -52,7 +49,7 @@ class Option(_Frozen):
     score: int | None = None
 
 
-class Item(_Frozen):
+class Item(FrozenModel):
     link_id: str
     text: Text
     options: tuple[Option, ...] = Field(min_length=2)
@@ -84,7 +81,7 @@ class ScoringTable:
     band_limits: tuple[tuple[str, Fraction], ...]  # band id and exact upper bound, in order
 
 
-class Band(_Frozen):
+class Band(FrozenModel):
     """One interpretation band; ``upper`` is inclusive and a fraction above it is the next band."""
 
     id: str
@@ -93,7 +90,7 @@ class Band(_Frozen):
     interpretation: Text
 
 
-class Mcid(_Frozen):
+class Mcid(FrozenModel):
     """Minimal clinically important change, in points and optionally as a fraction of baseline."""
 
     points: float = Field(gt=0)
@@ -101,20 +98,20 @@ class Mcid(_Frozen):
     citation: str
 
 
-class Wording(_Frozen):
+class Wording(FrozenModel):
     """Whether a language's wording is the validated published version (or a faithful draft)."""
 
     validated: bool
     source: str
 
 
-class Licence(_Frozen):
+class Licence(FrozenModel):
     wording_bundled: bool
     copyright: str
     terms: Text
 
 
-class Scoring(_Frozen):
+class Scoring(FrozenModel):
     method: Method
     reverse: tuple[str, ...] = ()
     subscales: dict[str, tuple[str, ...]] = Field(default_factory=dict)
@@ -123,12 +120,12 @@ class Scoring(_Frozen):
     citation: str
 
 
-class Range(_Frozen):
+class Range(FrozenModel):
     min: float
     max: float
 
 
-class Instrument(_Frozen):
+class Instrument(FrozenModel):
     id: str
     abbreviation: str
     name: Text

@@ -14,8 +14,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
@@ -28,6 +26,7 @@ from backpath.clinical.classification import Classification, LegPain, LegSigns, 
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.instruments import instrument, instruments
 from backpath.clinical.language import Text
+from backpath.clinical.models import FrozenModel
 from backpath.clinical.pathway import CarePlan, care_plan, session_budgets
 from backpath.clinical.reasons import Reason
 from backpath.clinical.redflags import Action, red_flag_bank
@@ -51,18 +50,14 @@ class Sex(StrEnum):
     OTHER = "other"
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Patient(_Input):
+class Patient(FrozenModel):
     age: StrictInt = Field(ge=16, le=120)  # KNGF and NHG guidance is for adults
     sex: Sex | None = None
     smoker: StrictBool = False
     cardiovascular_disease: StrictBool = False
 
 
-class Complaint(_Input):
+class Complaint(FrozenModel):
     onset: date | None = None
     leg_pain: LegPain = LegPain.NONE
     dermatomal: StrictBool = False
@@ -70,7 +65,7 @@ class Complaint(_Input):
     first_episode: StrictBool = False
 
 
-class Findings(_Input):
+class Findings(FrozenModel):
     """The clinician's examination; every field is optional and documented as given."""
 
     neurological_deficit: StrictBool | None = None
@@ -79,12 +74,12 @@ class Findings(_Input):
     notes: str = Field(default="", max_length=10_000)
 
 
-class ProfileOverride(_Input):
+class ProfileOverride(FrozenModel):
     profile: Profile
     reason: NonBlank
 
 
-class Intake(_Input):
+class Intake(FrozenModel):
     today: date
     patient: Patient
     complaint: Complaint = Complaint()

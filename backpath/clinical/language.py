@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
+
+from backpath.clinical.models import FrozenModel
 
 
 class Lang(StrEnum):
@@ -12,10 +14,8 @@ class Lang(StrEnum):
     EN = "en"
 
 
-class Text(BaseModel):
+class Text(FrozenModel):
     """A user-facing text in Dutch and English; both are required (no silent fallback)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     nl: str
     en: str

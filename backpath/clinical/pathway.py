@@ -16,13 +16,14 @@ from enum import StrEnum
 from functools import cache
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from backpath.clinical.citations import citations
 from backpath.clinical.classification import Diagnosis
 from backpath.clinical.datafiles import load_yaml, parse
 from backpath.clinical.instruments import instruments
 from backpath.clinical.language import Text
+from backpath.clinical.models import FrozenModel
 from backpath.clinical.reasons import Reason
 from backpath.clinical.stratification import Profile
 
@@ -48,11 +49,7 @@ class Moment(StrEnum):
     DISCHARGE = "discharge"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class _Rule(_Frozen):
+class _Rule(FrozenModel):
     """A pathway line: where it applies, its rule id and its source."""
 
     profiles: tuple[Profile, ...] = tuple(Profile)
@@ -98,12 +95,12 @@ class GpReport(TextRule):
     at: str
 
 
-class Budget(_Frozen):
+class Budget(FrozenModel):
     max_sessions: int = Field(ge=1, le=100)
     within_weeks: int = Field(ge=1, le=104)
 
 
-class PathwayRules(_Frozen):
+class PathwayRules(FrozenModel):
     ruleset: str
     budgets: dict[Profile, Budget]
     budget_citation: str

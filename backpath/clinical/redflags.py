@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from enum import IntEnum, StrEnum
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from backpath.clinical.citations import citations
 from backpath.clinical.datafiles import load_yaml, parse
 from backpath.clinical.language import Text
+from backpath.clinical.models import FrozenModel
 
 
 class Condition(StrEnum):
@@ -66,11 +67,7 @@ class AskedOf(StrEnum):
     DERIVED = "derived"  # computed from the patient's age, sex and history
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Escalation(_Frozen):
+class Escalation(FrozenModel):
     """A higher action when this flag comes with any of the named flags."""
 
     with_any: tuple[str, ...] = Field(min_length=1)
@@ -78,7 +75,7 @@ class Escalation(_Frozen):
     citation: str
 
 
-class RedFlag(_Frozen):
+class RedFlag(FrozenModel):
     id: str
     condition: Condition
     strength: Strength
@@ -90,7 +87,7 @@ class RedFlag(_Frozen):
     escalate: Escalation | None = None
 
 
-class GroupRule(_Frozen):
+class GroupRule(FrozenModel):
     """A condition-specific combination rule that replaces the generic two-weak-flags rule."""
 
     all_of: tuple[str, ...]
@@ -101,18 +98,18 @@ class GroupRule(_Frozen):
     citation: str
 
 
-class ConditionInfo(_Frozen):
+class ConditionInfo(FrozenModel):
     label: Text
     rule: GroupRule | None = None
 
 
-class ActionAdvice(_Frozen):
+class ActionAdvice(FrozenModel):
     label: Text
     patient: Text
     clinician: Text
 
 
-class RedFlagBank(_Frozen):
+class RedFlagBank(FrozenModel):
     ruleset: str
     actions: dict[Action, ActionAdvice]
     conditions: dict[Condition, ConditionInfo]

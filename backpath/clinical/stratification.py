@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict
-
 from backpath.clinical.datafiles import load_yaml, parse
 from backpath.clinical.instruments import instrument
 from backpath.clinical.language import Text
+from backpath.clinical.models import FrozenModel
 from backpath.clinical.reasons import Reason
 from backpath.clinical.scoring import Score
 
@@ -41,16 +40,12 @@ class FactorGroup(StrEnum):
     OTHER = "other"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Factor(_Frozen):
+class Factor(FrozenModel):
     group: FactorGroup
     label: Text
 
 
-class FactorList(_Frozen):
+class FactorList(FrozenModel):
     citation: str
     factors: dict[str, Factor]
 
