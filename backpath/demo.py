@@ -14,6 +14,7 @@ from backpath.clinical.intake import Assessment, assess, parse_intake
 from backpath.clinical.language import Lang, Text
 from backpath.clinical.pathway import Verdict
 from backpath.clinical.redflags import red_flag_bank
+from backpath.clinical.stratification import PROFILE_LABELS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -42,6 +43,10 @@ _WORDS = {
     "evaluations": Text(nl="Evaluaties", en="Evaluations"),
     "discharge": Text(nl="bij afsluiten", en="at discharge"),
     "week": Text(nl="week", en="week"),
+    "weeks_short": Text(nl="wk", en="wk"),
+    "female": Text(nl="vrouw", en="female"),
+    "male": Text(nl="man", en="male"),
+    "other": Text(nl="anders", en="other"),
 }
 
 
@@ -50,7 +55,9 @@ def _w(key: str, lang: Lang) -> str:
 
 
 def _wrap(text: str, indent: str = "      ") -> str:
-    return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
+    return textwrap.fill(
+        text, width=96, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
 
 
 def render_assessment(name: str, assessment: Assessment, lang: Lang) -> str:
@@ -58,7 +65,7 @@ def render_assessment(name: str, assessment: Assessment, lang: Lang) -> str:
     bank = red_flag_bank()
     intake, triage = assessment.intake, assessment.triage
     lines = [f"━━ {_w('title', lang)}: {name} ━━"]
-    sex = intake.patient.sex.value if intake.patient.sex else "-"
+    sex = _w(intake.patient.sex.value, lang) if intake.patient.sex else "-"
     lines.append(f"  {_w('patient', lang)}: {intake.patient.age} {_w('age', lang)}, {sex}")
     found = ", ".join(triage.flag_ids) or _w("none_found", lang)
     lines.append(f"  {_w('triage', lang)}: {found}")
@@ -67,18 +74,19 @@ def render_assessment(name: str, assessment: Assessment, lang: Lang) -> str:
         lines.append(f"  {_w('advice', lang)}:")
         lines.append(_wrap(triage.advice()(lang)))
     c = assessment.classification
-    duration = f", {c.duration.value} ({c.weeks_since_onset} wk)" if c.duration else ""
+    weeks = _w("weeks_short", lang)
+    duration = f", {c.duration.value} ({c.weeks_since_onset} {weeks})" if c.duration else ""
     lines.append(f"  {_w('classification', lang)}: {c.category.value}, LRS {c.lrs.value}{duration}")
     if assessment.scores:
         scored = ", ".join(
             f"{s.definition.abbreviation} {s.total if s.valid else '-'}"
-            + (f" ({s.band})" if s.band else "")
+            + (f" ({band.label(lang)})" if (band := s.definition.band(s.band)) else "")
             for s in assessment.scores.values()
         )
         lines.append(f"  {_w('scores', lang)}: {scored}")
     lines.append(f"  {_w('risk', lang)}: {assessment.risk or '-'}")
-    advice = assessment.advice.profile.value if assessment.advice else "-"
-    final = assessment.profile.value if assessment.profile else "-"
+    advice = PROFILE_LABELS[assessment.advice.profile](lang) if assessment.advice else "-"
+    final = PROFILE_LABELS[assessment.profile](lang) if assessment.profile else "-"
     lines.append(f"  {_w('profile', lang)}: {advice} → {final}")
     plan = assessment.plan
     if plan is None:

@@ -32,6 +32,7 @@ from backpath.clinical.reasons import Reason
 from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.clinical.scoring import Score, score_values, validate_answers
 from backpath.clinical.stratification import (
+    PROFILE_LABELS,
     PresentFactor,
     Profile,
     ProfileAdvice,
@@ -220,14 +221,13 @@ def assess(intake: Intake) -> Assessment:
     profile, profile_reason = advice.profile, None
     if intake.profile_override:
         profile = intake.profile_override.profile
+        label, why = PROFILE_LABELS[profile], intake.profile_override.reason
         profile_reason = Reason(
             "STRAT-CLIN",
             "kngf2021-b2",
             Text.compose(
-                nl=f"Profiel vastgesteld door de therapeut: {profile.value}. Reden: "
-                f"{intake.profile_override.reason}",
-                en=f"Profile set by the clinician: {profile.value}. Reason: "
-                f"{intake.profile_override.reason}",
+                nl=f"Profiel vastgesteld door de therapeut: {label.nl.lower()}. Reden: {why}",
+                en=f"Profile set by the clinician: {label.en.lower()}. Reason: {why}",
             ),
         )
     budgets = session_budgets(intake.session_budget) if intake.session_budget else None

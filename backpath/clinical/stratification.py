@@ -32,6 +32,13 @@ class Profile(StrEnum):
     HIGH = "high"
 
 
+PROFILE_LABELS = {
+    Profile.LOW: Text(nl="Laag risico", en="Low risk"),
+    Profile.MEDIUM: Text(nl="Gemiddeld risico", en="Medium risk"),
+    Profile.HIGH: Text(nl="Hoog risico", en="High risk"),
+}
+
+
 class FactorGroup(StrEnum):
     BACK = "back"
     PATIENT = "patient"
@@ -178,18 +185,11 @@ def _factor_reason(profile: Profile, factor_ids: tuple[str, ...]) -> Reason:
         "design-stratification",
         Text(
             nl=f"Geen volledige STarT Back; advies op basis van prognostische factoren "
-            f"({names.nl or 'geen'}): {_PROFILE_NL[profile]}",
+            f"({names.nl or 'geen'}): {PROFILE_LABELS[profile].nl.lower()}",
             en=f"No complete STarT Back; advice from prognostic factors "
-            f"({names.en or 'none'}): {profile.value} risk",
+            f"({names.en or 'none'}): {PROFILE_LABELS[profile].en.lower()}",
         ),
     )
-
-
-_PROFILE_NL = {
-    Profile.LOW: "laag risico",
-    Profile.MEDIUM: "gemiddeld risico",
-    Profile.HIGH: "hoog risico",
-}
 
 
 def _names(factor_ids: Collection[str]) -> Text:
