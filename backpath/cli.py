@@ -67,18 +67,15 @@ def cmd_instruments(args: argparse.Namespace) -> int:
     from backpath import interchange
     from backpath.clinical.instruments import instruments
 
-    if args.action == "show":
-        if not args.id:
-            raise BadInput("instruments show: name an instrument id")
-        definition = instrument(args.id)
-        if args.wording:
-            overlay = _read_wording(args.wording)
-            definition = definition.with_wording(overlay)
-        _print_json(interchange.instrument_json(definition))
-    elif args.action is None:
+    if args.action is None:  # argparse allows only "show" otherwise
         _print_json([interchange.instrument_summary_json(d) for d in instruments().values()])
-    else:
-        raise BadInput(f"instruments: unknown action {args.action!r}; use 'show ID'")
+        return 0
+    if not args.id:
+        raise BadInput("instruments show: name an instrument id")
+    definition = instrument(args.id)
+    if args.wording:
+        definition = definition.with_wording(_read_wording(args.wording))
+    _print_json(interchange.instrument_json(definition))
     return 0
 
 
@@ -128,13 +125,15 @@ def _score_csv(instrument_id: str, path: str, out: TextIO) -> int:
         if not header:
             raise BadInput(f"{path}: empty file; the first line must name the columns")
         header = [name.strip() for name in header]
+        if header.count("id") > 1:
+            raise BadInput(f"{path}: line 1: header: the id column appears twice")
         has_id = "id" in header
         id_at = header.index("id") if has_id else -1
         columns = [name for name in header if name != "id"]
         try:
             scorer = RowScorer(definition, columns)
         except ClinicalInputError as error:
-            raise BadInput(f"{path}: header: {error}") from None
+            raise BadInput(f"{path}: line 1: {error}") from None
         if isinstance(out, io.TextIOWrapper):
             # Under PYTHONUNBUFFERED every row would be one system call; batch the writes.
             out.reconfigure(write_through=False)

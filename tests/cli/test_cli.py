@@ -237,8 +237,9 @@ class TestScoreCsv:
         ("content", "problem"),
         [
             ("", "empty file"),
-            ("id,q1,q12\n", "header: q12: unknown item column"),
-            ("q1,q1\n", "header: header: a column appears twice"),
+            ("id,q1,q12\n", "line 1: q12: unknown item column"),
+            ("q1,q1\n", "line 1: header: a column appears twice"),
+            ("id,q1,id\n", "line 1: header: the id column appears twice"),
         ],
     )
     def test_it_rejects_a_bad_header(

@@ -109,11 +109,11 @@ def first_flag_with_escalation(data: dict[str, Any]) -> dict[str, Any]:
         (lambda d: d["actions"].pop("caution"), "every action level"),
         (lambda d: d["conditions"].pop("vascular"), "every condition"),
         (
-            lambda d: first_flag_with_escalation(d)["escalate"].update(with_any=["XXX-9"]),
+            lambda d: first_flag_with_escalation(d)["escalate"].update(with_any=["NOPE-9"]),
             "unknown flags",
         ),
         (
-            lambda d: d["conditions"]["axial_spondyloarthritis"]["rule"].update(of=["XXX-1"]),
+            lambda d: d["conditions"]["axial_spondyloarthritis"]["rule"].update(of=["NOPE-1"]),
             "unknown flags",
         ),
         (lambda d: d["flags"][0].update(citation="nobody2099"), "citations not in the registry"),
