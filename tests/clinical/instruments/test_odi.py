@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.instruments import instrument
@@ -140,3 +142,20 @@ def test_it_bundles_structure_only_and_accepts_a_licensed_wording_overlay() -> N
     assert licensed.items[0].text.en == "Section 1: Pain intensity"
     answers = sections(2, 1, 3, 0, 2, 4, 1, 2, 3, 2)
     assert score(licensed, answers).total == score(ODI, answers).total
+
+
+@given(
+    st.lists(st.integers(0, 5), min_size=9, max_size=9),
+    st.integers(1, 10),
+    st.integers(1, 10),
+)
+def test_it_does_not_depend_on_which_single_section_is_missing(
+    remaining: list[int], one: int, other: int
+) -> None:
+    def with_gap(missing: int) -> dict[str, int | None]:
+        values = iter(remaining)
+        return {f"q{n}": None if n == missing else next(values) for n in range(1, 11)}
+
+    first, second = score(ODI, with_gap(one)), score(ODI, with_gap(other))
+    assert (first.total, first.band) == (second.total, second.band)
+    assert first.total == round(sum(remaining) / 45 * 100, 1)
