@@ -56,6 +56,8 @@ def _read_json(path: str) -> Any:
         raise BadInput(
             f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
+    except RecursionError:
+        raise BadInput(f"{path}: not valid JSON (nested too deeply)") from None
 
 
 def _print_json(data: Any) -> None:

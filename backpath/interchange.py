@@ -149,6 +149,7 @@ def assessment_json(assessment: Assessment, lang: Lang) -> Json:
             "duration": assessment.classification.duration,
             "weeks_since_onset": assessment.classification.weeks_since_onset,
         },
+        "findings": assessment.intake.findings.model_dump(),
         "scores": {key: score_json(score, lang) for key, score in assessment.scores.items()},
         "risk": assessment.risk,
         "prognostic_factors": [

@@ -175,6 +175,12 @@ class TestScore:
             capsys, "score", "startback", write(tmp_path, "a.json", content)
         )
 
+    def test_it_refuses_json_nested_too_deeply(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        path = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+        assert "nested too deeply" in bad_input(capsys, "score", "nprs", path)
+
     def test_it_reports_a_missing_file(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert "no such file" in bad_input(capsys, "score", "nprs", "/nonexistent/answers.json")
 
@@ -297,6 +303,12 @@ class TestAssess:
         assert result["red_flags"] == []
         assert (result["risk"], result["profile"]) == ("medium", "medium")
         assert result["classification"]["category"] == "lbp"
+        assert result["findings"] == {
+            "neurological_deficit": None,
+            "slr_positive": None,
+            "lrs_confirmed": None,
+            "notes": "",
+        }
         plan = result["plan"]
         assert plan["max_sessions"] == 8
         ids = {c["id"] for c in plan["components"]}
