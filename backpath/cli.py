@@ -10,6 +10,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -210,10 +211,63 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_walkthrough(args: argparse.Namespace) -> int:
     from backpath.demo import run_demo
 
     return run_demo(Lang(args.lang), sys.stdout)
+
+
+def _django_setup(demo: bool = False) -> None:
+    if demo:
+        # The demo runs over plain HTTP on this machine with a throwaway key.
+        os.environ.setdefault("BACKPATH_DEMO", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backpath.web.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django_setup(demo=True)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from backpath.web.demo_data import DEMO_PASSWORD, LOGINS, load_demo
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    created = load_demo()
+    url = f"http://{args.host}:{args.port}/"
+    print(f"backpath demo: {'demo data loaded' if created else 'demo data already present'}")
+    print(f"  data directory: {settings.DATA_DIR}")
+    print(f"  open {url}  (all demo accounts use the password {DEMO_PASSWORD})")
+    for login in LOGINS:
+        print(f"  {login.email:<24} {login.role:<13} {login.what}")
+    print(f"  emails (invitations, resets) are printed here and kept in {settings.OUTBOX_DIR}")
+    sys.stdout.flush()
+    if args.no_serve:
+        return 0
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, skip_checks=True)
+    return 0
+
+
+def _port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {raw!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 1-65535, not {port}")
+    return port
+
+
+def run_django(argv: Sequence[str]) -> int:
+    """Any other command is one of Django's management commands (migrate, createsuperuser...)."""
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["backpath", *argv])
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,13 +297,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=[lang.value for lang in Lang], default="en", help=lang_help)
     p.set_defaults(run=cmd_assess)
 
-    p = commands.add_parser("demo", help="walk through the example intakes")
+    p = commands.add_parser("walkthrough", help="walk through the example intakes (text)")
     p.add_argument("--lang", choices=[lang.value for lang in Lang], default="en", help=lang_help)
+    p.set_defaults(run=cmd_walkthrough)
+
+    p = commands.add_parser("demo", help="run the web app with demo data (SQLite in var/)")
+    p.add_argument("--port", type=_port, default=8000, help="port to serve on (default 8000)")
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    p.add_argument("--no-serve", action="store_true", help="migrate and load the demo, then stop")
     p.set_defaults(run=cmd_demo)
     return parser
 
 
+OWN_COMMANDS = frozenset(
+    {
+        "instruments",
+        "score",
+        "redflags",
+        "assess",
+        "walkthrough",
+        "demo",
+        "-h",
+        "--help",
+        "--version",
+    }
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in OWN_COMMANDS:
+        return run_django(argv)
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)

@@ -89,6 +89,7 @@ def plan_json(plan: CarePlan, lang: Lang) -> Json:
                 "strength": c.strength.value,
                 "mode": c.mode.value if c.mode else None,
                 **reason_json(c.reason, lang),
+                "patient_text": c.patient(lang),
             }
             for c in plan.components
         ],

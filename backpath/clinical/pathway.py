@@ -66,6 +66,7 @@ class ComponentRule(_Rule):
     strength: Strength
     mode: Mode | None = None
     text: Text
+    patient: Text  # the same line in plain words, for the patient's own view of the plan
 
 
 class AvoidRule(_Rule):
@@ -151,6 +152,7 @@ class Component:
     strength: Strength
     mode: Mode | None
     reason: Reason
+    patient: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +248,11 @@ def _lines(profile: Profile, diagnosis: Diagnosis) -> _Lines:
     return _Lines(
         components=tuple(
             Component(
-                line.id, line.strength, line.mode, Reason(line.rule, line.citation, line.text)
+                line.id,
+                line.strength,
+                line.mode,
+                Reason(line.rule, line.citation, line.text),
+                line.patient,
             )
             for line in _first_per_id(rules.components, profile, diagnosis)
         ),

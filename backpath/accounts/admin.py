@@ -1,0 +1,83 @@
+"""Admin for superusers and clinic admins. A clinic admin sees only their own clinic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from backpath.accounts.models import Clinic, Invitation, User
+
+
+def _is_clinic_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return isinstance(user, User) and user.is_active and user.is_staff and user.is_clinic_admin
+
+
+class ClinicScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Open to superusers, and to clinic admins for their own clinic's rows only."""
+
+    clinic_field = "clinic"
+    clinic_admin_can_change = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if _is_clinic_admin(request):
+            return queryset.filter(**{self.clinic_field: request.user.clinic_id})  # type: ignore[union-attr]
+        return queryset.none()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or _is_clinic_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser or (
+            self.clinic_admin_can_change and _is_clinic_admin(request)
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # clinical and account history is kept; deactivate instead
+
+
+@admin.register(Clinic)
+class ClinicAdmin(ClinicScopedAdmin):
+    clinic_field = "id"
+    clinic_admin_can_change = True
+    list_display = ("name", "city", "phone")
+
+
+@admin.register(User)
+class UserAdmin(ClinicScopedAdmin, BaseUserAdmin):  # type: ignore[type-arg]
+    clinic_admin_can_change = True
+    ordering = ("email",)
+    list_display = ("email", "first_name", "last_name", "role", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("email", "first_name", "last_name")
+    fieldsets = ((None, {"fields": ("email", "first_name", "last_name", "language", "is_active")}),)
+    superuser_fieldsets = (
+        (None, {"fields": ("email", "password", "first_name", "last_name", "language")}),
+        ("Clinic", {"fields": ("clinic", "role", "is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = ((None, {"fields": ("email", "clinic", "role", "password1", "password2")}),)
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.add_fieldsets
+        return self.superuser_fieldsets if request.user.is_superuser else self.fieldsets
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ClinicScopedAdmin):
+    list_display = ("user", "created_at", "expires_at", "accepted_at")
+    exclude = ("token_hash",)

@@ -1,0 +1,407 @@
+"""Forms for the clinical record. Questionnaire forms are built from the instrument data files.
+
+Every form that creates a record carries a one-time ``submission`` id (see models), so a
+double click or a resubmitted page does not write twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from backpath.care.models import DischargeReason, Patient
+from backpath.care.services import OPTIONAL_INSTRUMENTS
+from backpath.care.vocabulary import INTERVENTION_LABELS
+from backpath.clinical.classification import LegPain
+from backpath.clinical.errors import ClinicalInputError
+from backpath.clinical.instruments import Instrument, instrument
+from backpath.clinical.language import Lang, Text
+from backpath.clinical.redflags import AskedOf, red_flag_bank
+from backpath.clinical.scoring import validate_answers
+from backpath.clinical.sessions import intervention_codes
+from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+
+
+def lang() -> Lang:
+    return Lang.EN if (get_language() or "nl").startswith("en") else Lang.NL
+
+
+def text(value: Text) -> str:
+    return value(lang())
+
+
+class OnceForm(forms.Form):
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+def _yes_no(label: StrOrPromise, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, choices=YES_NO, widget=forms.RadioSelect, required=required
+    )
+
+
+class PatientForm(OnceForm, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Patient
+        fields = (
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "email",
+            "gp_name",
+            "gp_practice",
+            "referrer",
+        )
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}  # noqa: RUF012
+
+    def clean_date_of_birth(self) -> date:
+        born: date = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError(_("The date of birth is in the future."))
+        if (today - born) < timedelta(days=365 * 16 + 4):
+            raise forms.ValidationError(
+                _("backpath follows guidelines for adults: the patient must be 16 or older.")
+            )
+        if today.year - born.year > 120:
+            raise forms.ValidationError(_("Check the year of birth."))
+        return born
+
+
+class InvitePatientForm(forms.Form):
+    email = forms.EmailField(label=_("Email address for the invitation"))
+
+
+class EpisodeOpenForm(OnceForm):
+    extra_instruments = forms.MultipleChoiceField(
+        label=_("Extra questionnaires for the intake"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("STarT Back, pain (NPRS), PSK and QBPDS are always asked."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["extra_instruments"].choices = [  # type: ignore[attr-defined]
+            (i, f"{instrument(i).abbreviation} - {text(instrument(i).name)}")
+            for i in OPTIONAL_INSTRUMENTS
+        ]
+
+
+class SafetyForm(forms.Form):
+    """The red-flag questions asked of the patient, each answered yes or no."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for flag in red_flag_bank().flags:
+            if flag.asked_of is AskedOf.PATIENT:
+                self.fields[flag.id] = _yes_no(text(flag.question))
+        self.fields["smoker"] = _yes_no(_("Do you smoke?"))
+        self.fields["cardiovascular_disease"] = _yes_no(
+            _("Do you have a heart or vascular disease (for example high blood pressure)?")
+        )
+
+    def red_flags(self) -> dict[str, bool]:
+        return {
+            key: value == "yes"
+            for key, value in self.cleaned_data.items()
+            if key not in ("smoker", "cardiovascular_disease")
+        }
+
+    def facts(self) -> dict[str, bool]:
+        return {
+            key: self.cleaned_data[key] == "yes" for key in ("smoker", "cardiovascular_disease")
+        }
+
+
+class QuestionnaireForm(forms.Form):
+    """The complaint and the episode's questionnaires; items are named ``<instrument>__<item>``."""
+
+    description = forms.CharField(
+        label=_("Describe your back complaint in a few words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    onset = forms.DateField(
+        label=_("When did this episode of back pain start?"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    leg_pain = forms.ChoiceField(
+        label=_("Does the pain go into your leg?"),
+        choices=(
+            (LegPain.NONE.value, _("No")),
+            (LegPain.ABOVE_KNEE.value, _("Yes, but not below the knee")),
+            (LegPain.BELOW_KNEE.value, _("Yes, below the knee")),
+        ),
+        widget=forms.RadioSelect,
+    )
+    leg_pain_dominant = _yes_no(_("Is the pain in your leg worse than the pain in your back?"))
+    first_episode = _yes_no(_("Is this the first time you have back pain?"))
+
+    def __init__(self, *args: Any, instruments: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instruments: list[Instrument] = [instrument(i) for i in instruments]
+        for definition in self.instruments:
+            required = definition.scoring.min_answered == len(definition.items)
+            for item in definition.items:
+                name = f"{definition.id}__{item.link_id}"
+                self.fields[name] = forms.TypedChoiceField(
+                    label=text(item.text),
+                    choices=[(o.value, text(o.label)) for o in item.options],
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    required=required,
+                )
+                if definition.id in ("psk", "psfs"):
+                    self.fields[f"{name}__note"] = forms.CharField(
+                        label=_("Activity"), max_length=200, required=False
+                    )
+
+    def clean_onset(self) -> date:
+        onset: date = self.cleaned_data["onset"]
+        if onset > timezone.localdate():
+            raise forms.ValidationError(_("The start date cannot be in the future."))
+        return onset
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for definition in self.instruments:
+            values = self.answers_for(definition)
+            try:
+                validate_answers(definition, values, definition.id)
+            except ClinicalInputError:
+                self.add_error(
+                    None,
+                    _("%(name)s: answer at least %(count)s question(s).")
+                    % {"name": definition.abbreviation, "count": definition.scoring.min_answered},
+                )
+            for item in definition.items:
+                note = cleaned.get(f"{definition.id}__{item.link_id}__note")
+                if note and item.link_id not in values:
+                    self.add_error(
+                        f"{definition.id}__{item.link_id}",
+                        _("Rate how difficult this activity is."),
+                    )
+        return cleaned
+
+    def answers_for(self, definition: Instrument) -> dict[str, int]:
+        data = getattr(self, "cleaned_data", {})
+        answers = {}
+        for item in definition.items:
+            value = data.get(f"{definition.id}__{item.link_id}")
+            if value not in (None, ""):
+                answers[item.link_id] = int(value)
+        return answers
+
+    def answers(self) -> dict[str, dict[str, int]]:
+        return {d.id: self.answers_for(d) for d in self.instruments}
+
+    def item_notes(self) -> dict[str, dict[str, str]]:
+        notes: dict[str, dict[str, str]] = {}
+        for definition in self.instruments:
+            for item in definition.items:
+                note = self.cleaned_data.get(f"{definition.id}__{item.link_id}__note")
+                if note:
+                    notes.setdefault(definition.id, {})[item.link_id] = note
+        return notes
+
+    def complaint(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "onset": data["onset"].isoformat(),
+            "leg_pain": data["leg_pain"],
+            "leg_pain_dominant": data["leg_pain_dominant"] == "yes",
+            "first_episode": data["first_episode"] == "yes",
+        }
+
+    def sections(self) -> list[dict[str, Any]]:
+        """Bound fields per instrument, for the template."""
+        return [
+            {
+                "instrument": d,
+                "name": text(d.name),
+                "instructions": text(d.instructions),
+                "items": [
+                    (
+                        self[f"{d.id}__{item.link_id}"],
+                        self[f"{d.id}__{item.link_id}__note"]
+                        if f"{d.id}__{item.link_id}__note" in self.fields
+                        else None,
+                        len(item.options) > 5,
+                    )
+                    for item in d.items
+                ],
+            }
+            for d in self.instruments
+        ]
+
+
+TRISTATE = (("", _("Not examined")), ("yes", _("Yes")), ("no", _("No")))
+
+
+class ReviewForm(OnceForm):
+    neurological_deficit = forms.ChoiceField(
+        label=_("Neurological deficit"), choices=TRISTATE, required=False
+    )
+    slr_positive = forms.ChoiceField(
+        label=_("Straight leg raise positive"), choices=TRISTATE, required=False
+    )
+    lrs_confirmed = forms.ChoiceField(
+        label=_("Lumbosacral radicular syndrome confirmed"), choices=TRISTATE, required=False
+    )
+    notes = forms.CharField(
+        label=_("Examination notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    prognostic_factors = forms.MultipleChoiceField(
+        label=_("Prognostic factors you documented"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    profile = forms.ChoiceField(label=_("Final profile"), widget=forms.RadioSelect)
+    profile_reason = forms.CharField(
+        label=_("Reason for a profile other than the advice"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, advice: str | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.advice = advice
+        for flag in red_flag_bank().flags:
+            if flag.asked_of is AskedOf.CLINICIAN:
+                self.fields[f"flag_{flag.id}"] = forms.BooleanField(
+                    label=text(flag.question), required=False
+                )
+        self.fields["prognostic_factors"].choices = [  # type: ignore[attr-defined]
+            (key, text(factor.label)) for key, factor in prognostic_factors().factors.items()
+        ]
+        self.fields["profile"].choices = [  # type: ignore[attr-defined]
+            (p.value, text(PROFILE_LABELS[p])) for p in Profile
+        ]
+        if advice:
+            self.fields["profile"].initial = advice
+
+    def clinician_flag_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("flag_")]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        profile = cleaned.get("profile")
+        if profile and profile != self.advice and not cleaned.get("profile_reason", "").strip():
+            self.add_error(
+                "profile_reason",
+                _("The profile differs from the advice: give the reason."),
+            )
+        return cleaned
+
+    def findings(self) -> dict[str, Any]:
+        data = self.cleaned_data
+
+        def tri(key: str) -> bool | None:
+            return None if not data.get(key) else data[key] == "yes"
+
+        return {
+            "neurological_deficit": tri("neurological_deficit"),
+            "slr_positive": tri("slr_positive"),
+            "lrs_confirmed": tri("lrs_confirmed"),
+            "notes": data.get("notes", ""),
+        }
+
+    def clinician_flags(self) -> dict[str, bool]:
+        return {
+            name.removeprefix("flag_"): bool(self.cleaned_data.get(name))
+            for name in self.fields
+            if name.startswith("flag_")
+        }
+
+    def profile_override(self) -> dict[str, str] | None:
+        profile = self.cleaned_data["profile"]
+        if profile == self.advice:
+            return None
+        return {"profile": profile, "reason": self.cleaned_data["profile_reason"].strip()}
+
+
+class PlanAdjustForm(OnceForm):
+    max_sessions = forms.IntegerField(label=_("Session budget"), min_value=1, max_value=100)
+    omit = forms.MultipleChoiceField(
+        label=_("Leave out of the plan"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Note on the plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for this change"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args: Any, components: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["omit"].choices = list(components)  # type: ignore[attr-defined]
+
+
+class SessionForm(OnceForm):
+    held_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    pain_now = forms.IntegerField(
+        label=_("Pain now (0-10)"), min_value=0, max_value=10, required=False
+    )
+    subjective = forms.CharField(
+        label=_("S - Subjective"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    objective = forms.CharField(
+        label=_("O - Objective"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    analysis = forms.CharField(
+        label=_("A - Assessment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    plan = forms.CharField(
+        label=_("P - Plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    interventions = forms.MultipleChoiceField(
+        label=_("Interventions given"), widget=forms.CheckboxSelectMultiple
+    )
+    deviation_reason = forms.CharField(
+        label=_("Reason for care the guideline advises against"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    over_budget_reason = forms.CharField(
+        label=_("Reason for going over the session budget"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["interventions"].choices = [  # type: ignore[attr-defined]
+            (code, INTERVENTION_LABELS[code]) for code in intervention_codes()
+        ]
+
+    def clean_held_on(self) -> date:
+        held_on: date = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("A session note cannot be dated in the future."))
+        return held_on
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for discharge"), choices=DischargeReason.choices)
+    summary = forms.CharField(
+        label=_("Summary for the end report"), widget=forms.Textarea(attrs={"rows": 4})
+    )

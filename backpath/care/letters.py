@@ -1,0 +1,70 @@
+"""The start and end reports to the GP or referrer that KNGF 2021 (module D) asks for.
+
+One template serves the page and the PDF, so what the clinician reads is what is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from backpath.care import selectors
+from backpath.care.access import access_episode
+from backpath.care.forms import lang
+from backpath.care.models import Episode, EpisodeStatus
+from backpath.care.views import clinician_required
+
+KINDS = ("start", "end")
+
+
+def _context(request: HttpRequest, episode_id: str, kind: str) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise Http404
+    episode: Episode = access_episode(request.user, episode_id, need_clinician=True)  # type: ignore[arg-type]
+    record = selectors.episode_record(episode)
+    if record.plan is None or (kind == "end" and episode.status != EpisodeStatus.CLOSED):
+        raise Http404
+    first = record.intake_assessment
+    latest = record.latest
+    language = lang().value
+    return {
+        "kind": kind,
+        "episode": episode,
+        "patient": episode.patient,
+        "clinic": episode.clinic,
+        "record": record,
+        "plan": record.plan.plan[language],
+        "plan_version": record.plan,
+        "first": first.result[language] if first else None,
+        "latest": latest.result[language] if latest else None,
+        "author": request.user,
+        "today": timezone.localdate(),
+    }
+
+
+@clinician_required
+def letter(request: HttpRequest, episode_id: str, kind: str) -> HttpResponse:
+    return render(request, "letters/page.html", _context(request, episode_id, kind))
+
+
+@clinician_required
+def letter_pdf(request: HttpRequest, episode_id: str, kind: str) -> HttpResponse:
+    # Imported here: WeasyPrint loads Pango at import, which only this view needs.
+    from weasyprint import HTML
+
+    context = _context(request, episode_id, kind)
+    stylesheet = finders.find("backpath/letter.css")
+    assert isinstance(stylesheet, str)
+    with open(stylesheet, encoding="utf-8") as css:
+        context["inline_css"] = css.read()
+    html = render_to_string("letters/pdf.html", context, request=request)
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # The file name carries no patient name: it may end up in download folders and logs.
+    response["Content-Disposition"] = f'inline; filename="backpath-{kind}-report.pdf"'
+    return response

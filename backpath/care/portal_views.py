@@ -1,0 +1,82 @@
+"""The patient's own pages (mobile first): home, my plan, and when to see a doctor."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from backpath.accounts.models import User
+from backpath.care import selectors
+from backpath.care.access import episodes_for
+from backpath.care.forms import lang, text
+from backpath.care.models import Episode
+from backpath.care.views import View
+from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
+
+
+def patient_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        if not user.is_patient:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _current_episode(user: User) -> Episode | None:
+    return episodes_for(user).select_related("patient", "intake").order_by("-opened_at").first()
+
+
+@patient_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = _current_episode(user)
+    record = selectors.episode_record(episode) if episode else None
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "episode": episode,
+            "record": record,
+            "next_evaluation": record.next_evaluation(lang().value) if record else None,
+        },
+    )
+
+
+@patient_required
+def plan(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = _current_episode(user)
+    record = selectors.episode_record(episode) if episode else None
+    return render(
+        request,
+        "portal/plan.html",
+        {
+            "episode": episode,
+            "record": record,
+            "plan": record.plan if record else None,
+            "next_evaluation": record.next_evaluation(lang().value) if record else None,
+        },
+    )
+
+
+@patient_required
+def safety_net(request: HttpRequest) -> HttpResponse:
+    """When to see a doctor: the patient-asked red flags grouped by what to do."""
+    bank = red_flag_bank()
+    groups = []
+    for action in (Action.EMERGENCY, Action.SAME_DAY):
+        questions = [
+            text(f.question)
+            for f in bank.flags
+            if f.action is action and f.asked_of is AskedOf.PATIENT
+        ]
+        groups.append({"action": action.value, "questions": questions})
+    return render(request, "portal/safety_net.html", {"groups": groups})

@@ -1,0 +1,478 @@
+"""Writes to the clinical record. Each service runs in one transaction and writes an audit event.
+
+The clinical decisions themselves come from ``backpath.clinical``; these functions only
+gather the stored answers into a core ``Intake``, run it, and keep input and result together.
+A ``submission`` id from the form makes a repeated submit return the first record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backpath import __version__
+from backpath.accounts.models import User
+from backpath.care.models import (
+    Assessment,
+    AssessmentKind,
+    AuditEvent,
+    Episode,
+    EpisodeStatus,
+    Intake,
+    IntakeStatus,
+    Patient,
+    PlanVersion,
+    SessionNote,
+)
+from backpath.clinical.intake import Assessment as CoreAssessment
+from backpath.clinical.intake import assess, parse_intake
+from backpath.clinical.language import Lang
+from backpath.clinical.pathway import Verdict
+from backpath.clinical.redflags import Action
+from backpath.clinical.sessions import SessionCheck, check_session
+from backpath.clinical.triage import PatientFacts, Triage, triage
+from backpath.interchange import assessment_json, plan_json
+
+# The standard intake (KNGF 2021 A.2 and B.2); the clinician may switch on more.
+STANDARD_INSTRUMENTS = ("startback", "nprs", "psk", "qbpds")
+OPTIONAL_INSTRUMENTS = ("odi", "rmdq", "tsk11", "orebro_sf", "psfs")
+
+
+def _audit(actor: User | None, clinic_id: Any, action: str, object_id: uuid.UUID | None) -> None:
+    AuditEvent.objects.create(actor=actor, clinic_id=clinic_id, action=action, object_id=object_id)
+
+
+RecordT = TypeVar("RecordT", Patient, Episode, Assessment, PlanVersion, SessionNote)
+
+
+def _existing(model: type[RecordT], submission: uuid.UUID | None) -> RecordT | None:
+    """The record an earlier submit of the same form created, if any."""
+    if submission is None:
+        return None
+    return model._default_manager.filter(submission=submission).first()
+
+
+def patient_create(*, actor: User, submission: uuid.UUID | None, **fields: Any) -> Patient:
+    if found := _existing(Patient, submission):
+        return found
+    if actor.clinic is None:
+        raise ValueError("only a clinic member adds patients")
+    with transaction.atomic():
+        patient = Patient.objects.create(
+            clinic=actor.clinic, created_by=actor, submission=submission, **fields
+        )
+        _audit(actor, actor.clinic_id, "patient.create", patient.id)
+    return patient
+
+
+def episode_open(
+    *,
+    actor: User,
+    patient: Patient,
+    extra_instruments: Sequence[str],
+    submission: uuid.UUID | None,
+) -> Episode:
+    if found := _existing(Episode, submission):
+        return found
+    with transaction.atomic():
+        episode = Episode.objects.create(
+            clinic_id=patient.clinic_id,
+            patient=patient,
+            opened_by=actor,
+            extra_instruments=[i for i in OPTIONAL_INSTRUMENTS if i in extra_instruments],
+            submission=submission,
+        )
+        Intake.objects.create(episode=episode)
+        _audit(actor, patient.clinic_id, "episode.open", episode.id)
+    return episode
+
+
+def instruments_for(episode: Episode) -> tuple[str, ...]:
+    return STANDARD_INSTRUMENTS + tuple(episode.extra_instruments)
+
+
+def _facts(
+    patient: Patient, stored: Mapping[str, Any], complaint: Mapping[str, Any]
+) -> PatientFacts:
+    return PatientFacts(
+        age=patient.age_on(timezone.localdate()),
+        female=patient.sex == "female",
+        smoker=bool(stored.get("smoker")),
+        cardiovascular_disease=bool(stored.get("cardiovascular_disease")),
+        first_episode=bool(complaint.get("first_episode")),
+    )
+
+
+def _mark_urgent(episode: Episode, urgency: Action) -> None:
+    episode.status = EpisodeStatus.URGENT
+    episode.urgency = urgency.value
+    episode.urgent_seen_at = None
+    episode.urgent_seen_by = None
+    episode.save(update_fields=["status", "urgency", "urgent_seen_at", "urgent_seen_by"])
+
+
+def intake_save_safety(
+    *, actor: User, episode: Episode, red_flags: Mapping[str, bool], facts: Mapping[str, bool]
+) -> Triage:
+    """Step 1: the red-flag questions. An emergency or same-day answer stops the intake."""
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().get(episode=episode)
+        if intake.status not in (IntakeStatus.SAFETY, IntakeStatus.QUESTIONNAIRES):
+            raise IntakeClosed
+        result = triage(
+            [flag for flag, yes in red_flags.items() if yes],
+            _facts(episode.patient, facts, intake.complaint),
+        )
+        intake.red_flags = dict(red_flags)
+        intake.patient_facts = dict(facts)
+        intake.urgency = result.urgency.value
+        intake.redflags_ruleset = result.ruleset
+        intake.filled_by = actor
+        if result.stops_care:
+            intake.status = IntakeStatus.STOPPED
+            intake.finished_at = timezone.now()
+            _mark_urgent(episode, result.urgency)
+        else:
+            intake.status = IntakeStatus.QUESTIONNAIRES
+            if episode.urgency != result.urgency.value:
+                episode.urgency = result.urgency.value
+                episode.save(update_fields=["urgency"])
+        intake.save()
+        _audit(actor, episode.clinic_id, "intake.safety", intake.id)
+    return result
+
+
+class IntakeClosed(Exception):
+    """The intake was already submitted or stopped; it is not changed afterwards."""
+
+
+def _core_input(
+    episode: Episode,
+    intake: Intake,
+    today: date,
+    *,
+    findings: Mapping[str, Any] | None = None,
+    clinician_flags: Mapping[str, bool] | None = None,
+    prognostic_factors: Sequence[str] = (),
+    profile_override: Mapping[str, str] | None = None,
+    max_sessions: int | None = None,
+) -> dict[str, Any]:
+    patient = episode.patient
+    facts = intake.patient_facts
+    document: dict[str, Any] = {
+        "today": today.isoformat(),
+        "patient": {
+            "age": patient.age_on(today),
+            "sex": patient.sex or None,
+            "smoker": bool(facts.get("smoker")),
+            "cardiovascular_disease": bool(facts.get("cardiovascular_disease")),
+        },
+        "complaint": dict(intake.complaint),
+        "red_flags": {**intake.red_flags, **(clinician_flags or {})},
+        "answers": dict(intake.answers),
+        "prognostic_factors": list(prognostic_factors),
+        "findings": dict(findings or {}),
+    }
+    if profile_override:
+        document["profile_override"] = dict(profile_override)
+    if max_sessions is not None:
+        profile = (profile_override or {}).get("profile")
+        if profile:
+            document["session_budget"] = {profile: max_sessions}
+    return document
+
+
+def _store_assessment(
+    *,
+    actor: User,
+    episode: Episode,
+    kind: AssessmentKind,
+    document: dict[str, Any],
+    submission: uuid.UUID | None,
+) -> tuple[Assessment, CoreAssessment]:
+    core = assess(parse_intake(document))
+    record = Assessment.objects.create(
+        episode=episode,
+        kind=kind,
+        input=document,
+        result={lang.value: assessment_json(core, lang) for lang in Lang},
+        urgency=core.triage.urgency.value,
+        profile=core.profile.value if core.profile else "",
+        risk=core.risk or "",
+        redflags_ruleset=core.triage.ruleset,
+        pathway_ruleset=core.plan.ruleset if core.plan else "",
+        backpath_version=__version__,
+        created_by=actor,
+        submission=submission,
+    )
+    return record, core
+
+
+def intake_submit(
+    *,
+    actor: User,
+    episode: Episode,
+    description: str,
+    complaint: Mapping[str, Any],
+    answers: Mapping[str, Mapping[str, int]],
+    item_notes: Mapping[str, Mapping[str, str]],
+    instrument_versions: Mapping[str, str],
+) -> Assessment:
+    """Step 2: complaint and questionnaires. Scores and triages the whole intake."""
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().get(episode=episode)
+        if intake.status != IntakeStatus.QUESTIONNAIRES:
+            raise IntakeClosed
+        intake.description = description
+        intake.complaint = dict(complaint)
+        intake.item_notes = {key: dict(value) for key, value in item_notes.items()}
+        intake.answers = {key: dict(value) for key, value in answers.items()}
+        intake.instrument_versions = dict(instrument_versions)
+        intake.filled_by = actor
+        intake.finished_at = timezone.now()
+        document = _core_input(episode, intake, timezone.localdate())
+        record, core = _store_assessment(
+            actor=actor,
+            episode=episode,
+            kind=AssessmentKind.INTAKE,
+            document=document,
+            submission=None,
+        )
+        intake.urgency = record.urgency
+        if core.triage.stops_care:
+            intake.status = IntakeStatus.STOPPED
+            _mark_urgent(episode, core.triage.urgency)
+        else:
+            intake.status = IntakeStatus.SUBMITTED
+            episode.status = EpisodeStatus.REVIEW
+            episode.urgency = record.urgency
+            episode.save(update_fields=["status", "urgency"])
+        intake.save()
+        _audit(actor, episode.clinic_id, "intake.submit", intake.id)
+    return record
+
+
+def urgent_acknowledge(*, actor: User, episode: Episode) -> None:
+    with transaction.atomic():
+        episode.urgent_seen_by = actor
+        episode.urgent_seen_at = timezone.now()
+        episode.save(update_fields=["urgent_seen_by", "urgent_seen_at"])
+        _audit(actor, episode.clinic_id, "episode.urgent_seen", episode.id)
+
+
+def _plan_record(
+    *,
+    actor: User,
+    episode: Episode,
+    assessment: Assessment,
+    core: CoreAssessment,
+    number: int,
+    omitted: Sequence[Mapping[str, str]],
+    note: str,
+    reason: str,
+    submission: uuid.UUID | None,
+) -> PlanVersion:
+    plan = core.plan
+    assert plan is not None
+    return PlanVersion.objects.create(
+        episode=episode,
+        number=number,
+        assessment=assessment,
+        profile=plan.profile.value,
+        max_sessions=plan.max_sessions,
+        within_weeks=plan.within_weeks,
+        starts_on=core.intake.today,
+        plan={lang.value: plan_json(plan, lang) for lang in Lang},
+        omitted=list(omitted),
+        note=note,
+        reason=reason,
+        created_by=actor,
+        submission=submission,
+    )
+
+
+def review_record(
+    *,
+    actor: User,
+    episode: Episode,
+    findings: Mapping[str, Any],
+    clinician_flags: Mapping[str, bool],
+    prognostic_factors: Sequence[str],
+    profile_override: Mapping[str, str] | None,
+    submission: uuid.UUID | None,
+) -> Assessment:
+    """The clinician's review: findings and final profile, and from them the care plan.
+
+    A later review (re-assessment) adds a new plan version; earlier ones stay as they were.
+    """
+    if found := _existing(Assessment, submission):
+        return found
+    with transaction.atomic():
+        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        intake = episode.intake
+        document = _core_input(
+            episode,
+            intake,
+            timezone.localdate(),
+            findings=findings,
+            clinician_flags=clinician_flags,
+            prognostic_factors=prognostic_factors,
+            profile_override=profile_override,
+        )
+        record, core = _store_assessment(
+            actor=actor,
+            episode=episode,
+            kind=AssessmentKind.REVIEW,
+            document=document,
+            submission=submission,
+        )
+        episode.urgency = record.urgency
+        if core.triage.stops_care:
+            _mark_urgent(episode, core.triage.urgency)
+        else:
+            if core.plan is not None:
+                number = episode.plans.count() + 1
+                _plan_record(
+                    actor=actor,
+                    episode=episode,
+                    assessment=record,
+                    core=core,
+                    number=number,
+                    omitted=(),
+                    note="",
+                    reason="" if number == 1 else "re-assessment",
+                    submission=None,
+                )
+            episode.status = EpisodeStatus.TREATMENT
+            episode.save(update_fields=["status", "urgency"])
+        _audit(actor, episode.clinic_id, "assessment.review", record.id)
+    return record
+
+
+def plan_adjust(
+    *,
+    actor: User,
+    episode: Episode,
+    max_sessions: int,
+    omitted: Sequence[Mapping[str, str]],
+    note: str,
+    reason: str,
+    submission: uuid.UUID | None,
+) -> PlanVersion:
+    """A new plan version from the current one with a changed budget, omissions or a note."""
+    if found := _existing(PlanVersion, submission):
+        return found
+    with transaction.atomic():
+        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        current = episode.plans.order_by("-number").select_related("assessment").first()
+        if current is None:
+            raise ValueError("the episode has no care plan yet")
+        document = dict(current.assessment.input)
+        document["session_budget"] = {current.profile: max_sessions}
+        core = assess(parse_intake(document))
+        version = _plan_record(
+            actor=actor,
+            episode=episode,
+            assessment=current.assessment,
+            core=core,
+            number=current.number + 1,
+            omitted=omitted,
+            note=note,
+            reason=reason,
+            submission=submission,
+        )
+        _audit(actor, episode.clinic_id, "plan.adjust", version.id)
+    return version
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDraft:
+    held_on: date
+    subjective: str
+    objective: str
+    analysis: str
+    plan: str
+    pain_now: int | None
+    interventions: tuple[str, ...]
+    deviation_reason: str
+    over_budget_reason: str
+
+
+def current_plan(episode: Episode) -> PlanVersion | None:
+    return episode.plans.order_by("-number").first()
+
+
+def session_check(
+    episode: Episode, plan: PlanVersion, interventions: Sequence[str]
+) -> SessionCheck:
+    avoid = {line["id"]: Verdict(line["verdict"]) for line in plan.plan["en"]["not_recommended"]}
+    number = episode.sessions.count() + 1
+    return check_session(interventions, avoid, number, plan.max_sessions)
+
+
+class SessionRefused(Exception):
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem
+
+
+def session_record(
+    *, actor: User, episode: Episode, draft: SessionDraft, submission: uuid.UUID | None
+) -> SessionNote:
+    if found := _existing(SessionNote, submission):
+        return found
+    try:
+        with transaction.atomic():
+            episode = Episode.objects.select_for_update().get(pk=episode.pk)
+            plan = current_plan(episode)
+            if plan is None:
+                raise SessionRefused("__all__", "no care plan")
+            check = session_check(episode, plan, draft.interventions)
+            if check.needs_reason and not draft.deviation_reason.strip():
+                raise SessionRefused("deviation_reason", "reason required")
+            if check.over_budget and not draft.over_budget_reason.strip():
+                raise SessionRefused("over_budget_reason", "reason required")
+            note = SessionNote.objects.create(
+                episode=episode,
+                number=episode.sessions.count() + 1,
+                held_on=draft.held_on,
+                clinician=actor,
+                subjective=draft.subjective,
+                objective=draft.objective,
+                analysis=draft.analysis,
+                plan=draft.plan,
+                pain_now=draft.pain_now,
+                interventions=list(draft.interventions),
+                warnings=[code for code, _verdict in check.not_recommended],
+                deviation_reason=draft.deviation_reason if check.needs_reason else "",
+                over_budget_reason=draft.over_budget_reason if check.over_budget else "",
+                submission=submission,
+            )
+            _audit(actor, episode.clinic_id, "session.record", note.id)
+    except IntegrityError:
+        # Two clinicians saving at once: the other note took this number; the form retries.
+        if found := _existing(SessionNote, submission):
+            return found
+        raise
+    return note
+
+
+def episode_close(*, actor: User, episode: Episode, reason: str, summary: str) -> Episode:
+    with transaction.atomic():
+        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        if episode.status == EpisodeStatus.CLOSED:
+            return episode
+        episode.status = EpisodeStatus.CLOSED
+        episode.closed_at = timezone.now()
+        episode.discharge_reason = reason
+        episode.discharge_summary = summary
+        episode.save(update_fields=["status", "closed_at", "discharge_reason", "discharge_summary"])
+        _audit(actor, episode.clinic_id, "episode.close", episode.id)
+    return episode

@@ -1,0 +1,385 @@
+"""Clinician pages: dashboard, patients, episodes, review, plan and session notes.
+
+Thin views: parse the form, call one service or selector, render. Every record is reached
+through ``backpath.care.access`` (404 for anything outside the user's clinic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backpath.accounts.models import Role, User
+from backpath.accounts.services import invitation_send, user_invite
+from backpath.care import selectors, services
+from backpath.care.access import access_episode, access_patient
+from backpath.care.forms import (
+    CloseForm,
+    EpisodeOpenForm,
+    InvitePatientForm,
+    PatientForm,
+    PlanAdjustForm,
+    ReviewForm,
+    SessionForm,
+    lang,
+)
+from backpath.care.models import EpisodeStatus, IntakeStatus, Patient
+from backpath.care.vocabulary import INTERVENTION_LABELS
+
+View = Callable[..., HttpResponse]
+
+
+def clinician_required(view: View) -> View:
+    """Logged in as a clinician or clinic admin; anyone else gets a 404 (not a hint)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        if not user.is_clinician:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@clinician_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "care/dashboard.html",
+        {
+            "attention": selectors.attention_list(user),
+            "episodes": selectors.episode_list(user),
+        },
+    )
+
+
+@clinician_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "care/patient_list.html",
+        {"patients": selectors.patient_list(_user(request), search), "q": search},
+    )
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        submission = data.pop("submission")
+        patient = services.patient_create(actor=_user(request), submission=submission, **data)
+        messages.success(request, _("Patient added."))
+        return redirect("patient_detail", patient.id)
+    return render(request, "care/patient_form.html", {"form": form})
+
+
+def _patient_page(
+    request: HttpRequest, patient: Patient, invite_form: InvitePatientForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "care/patient_detail.html",
+        {
+            "patient": patient,
+            "episodes": patient.episodes.order_by("-opened_at"),
+            "invite_form": invite_form,
+            "open_form": EpisodeOpenForm(),
+        },
+        status=status,
+    )
+
+
+@clinician_required
+def patient_detail(request: HttpRequest, patient_id: str) -> HttpResponse:
+    patient = access_patient(_user(request), patient_id)
+    return _patient_page(request, patient, InvitePatientForm(initial={"email": patient.email}))
+
+
+@clinician_required
+@require_POST
+def patient_invite(request: HttpRequest, patient_id: str) -> HttpResponse:
+    user = _user(request)
+    patient = access_patient(user, patient_id)
+    form = InvitePatientForm(request.POST)
+    if not form.is_valid():
+        return _patient_page(request, patient, form, status=400)
+    email = form.cleaned_data["email"].lower()
+    base_url = request.build_absolute_uri("/")
+    if patient.user is not None:
+        invitation_send(actor=user, user=patient.user, base_url=base_url)
+    elif User.objects.filter(email=email).exists():
+        form.add_error("email", _("This email address already has an account."))
+        return _patient_page(request, patient, form, status=400)
+    else:
+        account = user_invite(
+            actor=user,
+            clinic=user.clinic,  # type: ignore[arg-type]
+            email=email,
+            first_name=patient.first_name,
+            last_name=patient.last_name,
+            role=Role.PATIENT,
+            language=lang().value,
+            base_url=base_url,
+        )
+        patient.user = account
+        patient.email = email
+        patient.save(update_fields=["user", "email"])
+    messages.success(request, _("Invitation sent."))
+    return redirect("patient_detail", patient.id)
+
+
+@clinician_required
+@require_POST
+def episode_open(request: HttpRequest, patient_id: str) -> HttpResponse:
+    user = _user(request)
+    patient = access_patient(user, patient_id)
+    form = EpisodeOpenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The episode could not be opened; try again."))
+        return redirect("patient_detail", patient.id)
+    episode = services.episode_open(
+        actor=user,
+        patient=patient,
+        extra_instruments=form.cleaned_data["extra_instruments"],
+        submission=form.cleaned_data["submission"],
+    )
+    return redirect("episode_detail", episode.id)
+
+
+@clinician_required
+def episode_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
+    episode = access_episode(_user(request), episode_id, need_clinician=True)
+    record = selectors.episode_record(episode)
+    return render(
+        request,
+        "care/episode_detail.html",
+        {
+            "episode": episode,
+            "record": record,
+            "next_evaluation": record.next_evaluation(lang().value),
+            "intake": episode.intake,
+            "close_form": CloseForm(),
+        },
+    )
+
+
+@clinician_required
+@require_POST
+def urgent_seen(request: HttpRequest, episode_id: str) -> HttpResponse:
+    episode = access_episode(_user(request), episode_id, need_clinician=True)
+    services.urgent_acknowledge(actor=_user(request), episode=episode)
+    return redirect("episode_detail", episode.id)
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user = _user(request)
+    episode = access_episode(user, episode_id, need_clinician=True)
+    if episode.intake.status != IntakeStatus.SUBMITTED or not episode.is_open:
+        messages.error(request, _("The review needs a submitted intake and an open episode."))
+        return redirect("episode_detail", episode.id)
+    record = selectors.episode_record(episode)
+    latest = record.latest
+    assert latest is not None
+    advice = latest.result["en"]["profile_advice"]
+    form = ReviewForm(request.POST or None, advice=advice)
+    if request.method == "POST" and form.is_valid():
+        services.review_record(
+            actor=user,
+            episode=episode,
+            findings=form.findings(),
+            clinician_flags=form.clinician_flags(),
+            prognostic_factors=form.cleaned_data["prognostic_factors"],
+            profile_override=form.profile_override(),
+            submission=form.cleaned_data["submission"],
+        )
+        return redirect("plan_detail", episode.id)
+    return render(
+        request,
+        "care/review.html",
+        {"episode": episode, "record": record, "assessment": latest, "form": form},
+    )
+
+
+def _components(record: selectors.EpisodeRecord) -> list[tuple[str, str]]:
+    plan = record.plan
+    assert plan is not None
+    return [
+        (line["id"], str(INTERVENTION_LABELS.get(line["id"], line["id"])))
+        for line in plan.plan["en"]["components"]
+    ]
+
+
+@clinician_required
+def plan_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
+    episode = access_episode(_user(request), episode_id, need_clinician=True)
+    record = selectors.episode_record(episode)
+    if record.plan is None:
+        messages.info(request, _("There is no care plan yet."))
+        return redirect("episode_detail", episode.id)
+    return render(
+        request,
+        "care/plan_detail.html",
+        {"episode": episode, "record": record, "plan": record.plan},
+    )
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def plan_adjust(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user = _user(request)
+    episode = access_episode(user, episode_id, need_clinician=True)
+    record = selectors.episode_record(episode)
+    plan = record.plan
+    if plan is None or not episode.is_open:
+        raise Http404
+    initial = {
+        "max_sessions": plan.max_sessions,
+        "omit": [o["id"] for o in plan.omitted],
+        "note": plan.note,
+    }
+    form = PlanAdjustForm(request.POST or None, initial=initial, components=_components(record))
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"].strip()
+        services.plan_adjust(
+            actor=user,
+            episode=episode,
+            max_sessions=form.cleaned_data["max_sessions"],
+            omitted=[{"id": code, "reason": reason} for code in form.cleaned_data["omit"]],
+            note=form.cleaned_data["note"],
+            reason=reason,
+            submission=form.cleaned_data["submission"],
+        )
+        messages.success(request, _("The plan was changed; the earlier version is kept."))
+        return redirect("plan_detail", episode.id)
+    return render(
+        request, "care/plan_adjust.html", {"episode": episode, "plan": plan, "form": form}
+    )
+
+
+def _session_context(
+    episode: Any, record: selectors.EpisodeRecord, form: SessionForm
+) -> dict[str, Any]:
+    plan = record.plan
+    assert plan is not None
+    chosen = form["interventions"].value() or []
+    check = services.session_check(episode, plan, [c for c in chosen if c in INTERVENTION_LABELS])
+    avoid = {line["id"]: line for line in plan.plan[lang().value]["not_recommended"]}
+    return {
+        "episode": episode,
+        "record": record,
+        "plan": plan,
+        "form": form,
+        "check": check,
+        "warnings": [avoid[code] for code, _verdict in check.not_recommended],
+        "number": record.sessions_used + 1,
+        "avoid_ids": list(avoid),
+    }
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user = _user(request)
+    episode = access_episode(user, episode_id, need_clinician=True)
+    record = selectors.episode_record(episode)
+    if record.plan is None or episode.status != EpisodeStatus.TREATMENT:
+        messages.error(request, _("Session notes start once the care plan is set."))
+        return redirect("episode_detail", episode.id)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        context = _session_context(episode, record, form)
+        check = context["check"]
+        data = form.cleaned_data
+        if check.needs_reason and not data["deviation_reason"].strip():
+            form.add_error(
+                "deviation_reason",
+                _("You chose care the guideline advises against: give the reason."),
+            )
+        if check.over_budget and not data["over_budget_reason"].strip():
+            form.add_error(
+                "over_budget_reason",
+                _("This session goes over the profile's session budget: give the reason."),
+            )
+        if form.is_valid():
+            draft = services.SessionDraft(
+                held_on=data["held_on"],
+                subjective=data["subjective"],
+                objective=data["objective"],
+                analysis=data["analysis"],
+                plan=data["plan"],
+                pain_now=data["pain_now"],
+                interventions=tuple(data["interventions"]),
+                deviation_reason=data["deviation_reason"].strip(),
+                over_budget_reason=data["over_budget_reason"].strip(),
+            )
+            note = services.session_record(
+                actor=user, episode=episode, draft=draft, submission=data["submission"]
+            )
+            messages.success(request, _("Session %(number)s saved.") % {"number": note.number})
+            return redirect("episode_detail", episode.id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "care/session_form.html", _session_context(episode, record, form), status=status
+    )
+
+
+@clinician_required
+@require_POST
+def session_check(request: HttpRequest, episode_id: str) -> HttpResponse:
+    """htmx: the guideline warnings for the interventions ticked so far."""
+    episode = access_episode(_user(request), episode_id, need_clinician=True)
+    record = selectors.episode_record(episode)
+    if record.plan is None:
+        raise Http404
+    form = SessionForm(request.POST)
+    return render(request, "care/_session_warnings.html", _session_context(episode, record, form))
+
+
+@clinician_required
+@require_POST
+def episode_close(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user = _user(request)
+    episode = access_episode(user, episode_id, need_clinician=True)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        record = selectors.episode_record(episode)
+        return render(
+            request,
+            "care/episode_detail.html",
+            {
+                "episode": episode,
+                "record": record,
+                "next_evaluation": record.next_evaluation(lang().value),
+                "intake": episode.intake,
+                "close_form": form,
+            },
+            status=400,
+        )
+    services.episode_close(
+        actor=user,
+        episode=episode,
+        reason=form.cleaned_data["reason"],
+        summary=form.cleaned_data["summary"],
+    )
+    messages.success(request, _("The episode is closed. The end report is ready."))
+    return redirect("episode_detail", episode.id)

@@ -1,0 +1,54 @@
+"""Interface labels for the coded vocabularies of the clinical core.
+
+The codes and the rules behind them live in the core's data files; these are the short names
+a screen shows, translated through gettext like the rest of the interface. A test checks
+that every code the core knows has a label here.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+INTERVENTION_LABELS: dict[str, Promise] = {
+    "education": _("Education and reassurance"),
+    "advice_stay_active": _("Advice to stay active"),
+    "exercise_therapy": _("Exercise therapy"),
+    "group_exercise": _("Group exercise"),
+    "graded_activity": _("Graded activity / graded exposure"),
+    "behavioural_approach": _("Psychosocially informed (behavioural) approach"),
+    "self_management": _("Self-management support"),
+    "tens": _("TENS"),
+    "interferential": _("Interferential current"),
+    "massage": _("Massage"),
+    "spinal_manipulation": _("Spinal manipulation / mobilisation"),
+    "ultrasound": _("Therapeutic ultrasound"),
+    "traction": _("Traction"),
+    "lumbar_support": _("Lumbar support / brace"),
+    "bed_rest": _("Bed rest advice"),
+    "pens": _("PENS (percutaneous electrical nerve stimulation)"),
+    "laser": _("Low-level laser therapy"),
+    "acupuncture": _("Acupuncture"),
+    "taping": _("Taping"),
+    "dry_needling": _("Dry needling"),
+    "shockwave": _("Shockwave therapy"),
+    "imaging": _("Referral for imaging"),
+}
+
+URGENCY_LABELS: dict[str, Promise] = {
+    "emergency": _("Emergency: call 112"),
+    "same_day": _("See the GP today"),
+    "refer_gp": _("Refer to the GP"),
+    "caution": _("Keep an eye on it"),
+    "none": _("No warning signs"),
+}
+
+STRENGTH_LABELS: dict[str, Promise] = {
+    "offer": _("Offer"),
+    "consider": _("Consider"),
+}
+
+VERDICT_LABELS: dict[str, Promise] = {
+    "do_not_offer": _("Do not offer"),
+    "add_on_only": _("Only as an add-on to active care"),
+}

@@ -1,0 +1,192 @@
+"""Demo data: one clinic with an admin, two clinicians and patients at different stages.
+
+Built through the same services the pages use, so the demo shows real records. Loading twice
+changes nothing. Every demo account shares one password, printed by ``backpath demo``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from backpath.accounts.models import Clinic, Role, User
+from backpath.care import services
+from backpath.care.models import Episode, Patient
+from backpath.clinical.instruments import instrument
+from backpath.clinical.redflags import AskedOf, red_flag_bank
+
+DEMO_PASSWORD = "backpath-demo-2026"
+CLINIC_NAME = "Fysiotherapie De Linde"
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    email: str
+    role: str
+    what: str
+
+
+LOGINS = (
+    Login("admin@delinde.example", "clinic admin", "team, admin, all patients"),
+    Login("sanne@delinde.example", "clinician", "dashboard: a review, an urgent intake"),
+    Login("joost@delinde.example", "clinician", "second clinician"),
+    Login("anna@patient.example", "patient", "intake still to fill in"),
+    Login("carla@patient.example", "patient", "in treatment: her plan"),
+)
+
+
+def _no_flags() -> dict[str, bool]:
+    return {f.id: False for f in red_flag_bank().flags if f.asked_of is AskedOf.PATIENT}
+
+
+def _answers(**per_instrument: dict[str, int]) -> dict[str, dict[str, int]]:
+    return dict(per_instrument)
+
+
+def _qbpds(level: int) -> dict[str, int]:
+    return {item.link_id: level for item in instrument("qbpds").items}
+
+
+LOW = _answers(
+    startback={f"q{i}": 0 for i in range(1, 9)} | {"q9": 1},
+    nprs={"q1": 4},
+    psk={"q1": 5, "q2": 4},
+    qbpds=_qbpds(1),
+)
+MEDIUM = _answers(
+    startback={"q1": 1, "q2": 1, "q3": 1, "q4": 0, "q5": 0, "q6": 1, "q7": 0, "q8": 0, "q9": 2},
+    nprs={"q1": 6},
+    psk={"q1": 7, "q2": 6, "q3": 5},
+    qbpds=_qbpds(2),
+)
+
+
+def _user(email: str, first: str, last: str, clinic: Clinic, role: Role) -> User:
+    user = User.objects.create_user(
+        email, DEMO_PASSWORD, first_name=first, last_name=last, clinic=clinic, role=role
+    )
+    if role is Role.CLINIC_ADMIN:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+
+
+def _patient(clinician: User, first: str, last: str, born: date, sex: str, **extra: Any) -> Patient:
+    return services.patient_create(
+        actor=clinician,
+        submission=None,
+        first_name=first,
+        last_name=last,
+        date_of_birth=born,
+        sex=sex,
+        gp_name="Dr. M. Visser",
+        gp_practice="Huisartsenpraktijk Centrum",
+        **extra,
+    )
+
+
+def _submitted(
+    actor: User, patient: Patient, answers: dict[str, dict[str, int]], weeks: int
+) -> Episode:
+    episode = services.episode_open(
+        actor=actor, patient=patient, extra_instruments=(), submission=None
+    )
+    services.intake_save_safety(
+        actor=actor,
+        episode=episode,
+        red_flags=_no_flags(),
+        facts={"smoker": False, "cardiovascular_disease": False},
+    )
+    services.intake_submit(
+        actor=actor,
+        episode=episode,
+        description="Pijn onder in de rug sinds het tillen van een doos.",
+        complaint={
+            "onset": (timezone.localdate() - timedelta(weeks=weeks)).isoformat(),
+            "leg_pain": "none",
+            "leg_pain_dominant": False,
+            "first_episode": False,
+        },
+        answers=answers,
+        item_notes={"psk": {"q1": "Zitten op het werk", "q2": "Fietsen"}},
+        instrument_versions={},
+    )
+    return episode
+
+
+def load_demo() -> bool:
+    """Create the demo clinic; returns False when it is already there."""
+    if Clinic.objects.filter(name=CLINIC_NAME).exists():
+        return False
+    with transaction.atomic():
+        clinic = Clinic.objects.create(name=CLINIC_NAME, city="Utrecht", phone="030 123 45 67")
+        _user("admin@delinde.example", "Eva", "de Linde", clinic, Role.CLINIC_ADMIN)
+        sanne = _user("sanne@delinde.example", "Sanne", "Bakker", clinic, Role.CLINICIAN)
+        _user("joost@delinde.example", "Joost", "Mulder", clinic, Role.CLINICIAN)
+        today = timezone.localdate()
+
+        # Anna: invited, intake still to fill in on her phone.
+        anna = _patient(sanne, "Anna", "de Vries", date(1988, 3, 14), "female")
+        anna.user = _user("anna@patient.example", "Anna", "de Vries", clinic, Role.PATIENT)
+        anna.email = anna.user.email
+        anna.save(update_fields=["user", "email"])
+        services.episode_open(actor=sanne, patient=anna, extra_instruments=(), submission=None)
+
+        # Bram: intake submitted, waiting for the clinician's review.
+        bram = _patient(sanne, "Bram", "Jansen", date(1975, 9, 2), "male")
+        _submitted(sanne, bram, LOW, weeks=2)
+
+        # Carla: medium risk, in treatment with two sessions; she has a portal account.
+        carla = _patient(sanne, "Carla", "Smit", date(1969, 6, 21), "female")
+        carla.user = _user("carla@patient.example", "Carla", "Smit", clinic, Role.PATIENT)
+        carla.email = carla.user.email
+        carla.save(update_fields=["user", "email"])
+        episode = _submitted(sanne, carla, MEDIUM, weeks=5)
+        services.review_record(
+            actor=sanne,
+            episode=episode,
+            findings={"neurological_deficit": False, "slr_positive": False, "notes": ""},
+            clinician_flags={},
+            prognostic_factors=("fear_of_movement",),
+            profile_override=None,
+            submission=None,
+        )
+        for number, (days_ago, given) in enumerate(
+            ((7, ("education", "exercise_therapy")), (3, ("exercise_therapy", "graded_activity"))),
+            start=1,
+        ):
+            services.session_record(
+                actor=sanne,
+                episode=episode,
+                draft=services.SessionDraft(
+                    held_on=today - timedelta(days=days_ago),
+                    subjective="Pijn wisselend, fietst weer korte stukjes."
+                    if number == 2
+                    else "Bang om te bukken.",
+                    objective="Flexie beperkt door spierspanning.",
+                    analysis="Past bij aspecifieke lage rugpijn, gemiddeld risico.",
+                    plan="Oefenschema thuis, wandelen opbouwen.",
+                    pain_now=6 - number,
+                    interventions=given,
+                    deviation_reason="",
+                    over_budget_reason="",
+                ),
+                submission=None,
+            )
+
+        # Dirk: his intake stopped at a cauda equina answer.
+        dirk = _patient(sanne, "Dirk", "Meijer", date(1961, 1, 30), "male")
+        urgent = services.episode_open(
+            actor=sanne, patient=dirk, extra_instruments=(), submission=None
+        )
+        services.intake_save_safety(
+            actor=sanne,
+            episode=urgent,
+            red_flags=_no_flags() | {"CES-1": True},
+            facts={"smoker": True, "cardiovascular_disease": False},
+        )
+    return True

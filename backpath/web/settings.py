@@ -1,0 +1,186 @@
+"""Django settings: one file that works on clone and fails closed.
+
+SQLite (WAL) in the data directory by default; PostgreSQL when DATABASE_URL says so.
+DEBUG is off unless asked for. The secret key comes from the environment; only the demo and
+the test suite may run without one (they set BACKPATH_DEMO or run under pytest).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# All state lives in one data directory: database, generated files, the outbox.
+DATA_DIR = Path(os.environ.get("BACKPATH_DATA_DIR") or Path.cwd() / "var").resolve()
+OUTBOX_DIR = DATA_DIR / "outbox"
+
+DEBUG = _env_bool("BACKPATH_DEBUG", default=False)
+_INSECURE_ALLOWED = _env_bool("BACKPATH_DEMO", default=False) or "pytest" in sys.modules
+SECRET_KEY = os.environ.get("BACKPATH_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not (_INSECURE_ALLOWED or DEBUG):
+        raise ImproperlyConfigured("set BACKPATH_SECRET_KEY (a long random string)")
+    SECRET_KEY = "backpath-demo-only-not-secret-" + "x" * 40
+
+ALLOWED_HOSTS = _env_list("BACKPATH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = _env_list("BACKPATH_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "backpath.accounts",
+    "backpath.care",
+    "backpath.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "backpath.web.middleware.user_language",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "backpath.web.middleware.security_headers",
+]
+
+ROOT_URLCONF = "backpath.web.urls"
+WSGI_APPLICATION = "backpath.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_sqlite_path = DATA_DIR / "backpath.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
+    if os.environ.get("DATABASE_URL")
+    else {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": _sqlite_path,
+        "OPTIONS": {
+            # WAL lets readers work while one request writes; IMMEDIATE avoids lock upgrades
+            # failing halfway through a form's transaction.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # three days, for invitations and resets alike
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# The demo and tests serve straight from the packages; production runs collectstatic.
+WHITENOISE_USE_FINDERS = _INSECURE_ALLOWED or DEBUG
+STATIC_ROOT = None if WHITENOISE_USE_FINDERS else DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if WHITENOISE_USE_FINDERS
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+MEDIA_ROOT = DATA_DIR / "files"
+
+# Email goes to the console and to files in the outbox unless an SMTP host is configured.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("BACKPATH_EMAIL_HOST")
+    else "backpath.web.mail.ConsoleAndFileBackend"
+)
+EMAIL_HOST = os.environ.get("BACKPATH_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("BACKPATH_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("BACKPATH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BACKPATH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("BACKPATH_EMAIL_TLS", default=True)
+DEFAULT_FROM_EMAIL = os.environ.get("BACKPATH_FROM_EMAIL", "backpath <noreply@backpath.local>")
+EMAIL_FILE_PATH = OUTBOX_DIR
+
+# Security: secure cookies and HSTS whenever not running the local demo over plain HTTP.
+_HTTPS = _env_bool("BACKPATH_HTTPS", default=not (_INSECURE_ALLOWED or DEBUG))
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if _HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Health data never appears in logs: requests are logged without bodies or query strings,
+# and error reports carry no local variables.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "backpath": {"handlers": ["console"], "level": "INFO"},
+    },
+}

@@ -1,0 +1,117 @@
+"""Template filters that turn the core's codes into words in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from backpath.care.forms import lang, text
+from backpath.care.vocabulary import INTERVENTION_LABELS, STRENGTH_LABELS, VERDICT_LABELS
+from backpath.clinical.citations import citations
+from backpath.clinical.instruments import instrument
+from backpath.clinical.redflags import Action, red_flag_bank
+from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
+
+register = template.Library()
+
+
+@register.filter
+def in_lang(result: dict[str, Any]) -> Any:
+    """A stored {"nl": ..., "en": ...} result in the user's language."""
+    return result[lang().value]
+
+
+@register.filter
+def profile_label(code: str) -> str:
+    return text(PROFILE_LABELS[Profile(code)]) if code else ""
+
+
+@register.filter
+def urgency_label(code: str) -> str:
+    return text(red_flag_bank().actions[Action(code)].label) if code else ""
+
+
+@register.filter
+def patient_advice(code: str) -> str:
+    return text(red_flag_bank().actions[Action(code)].patient) if code else ""
+
+
+@register.filter
+def clinician_advice(code: str) -> str:
+    return text(red_flag_bank().actions[Action(code)].clinician) if code else ""
+
+
+@register.filter
+def flag_question(flag_id: str) -> str:
+    return text(red_flag_bank().by_id[flag_id].question)
+
+
+@register.filter
+def flag_meaning(flag_id: str) -> str:
+    return text(red_flag_bank().by_id[flag_id].meaning)
+
+
+@register.filter
+def intervention_label(code: str) -> str:
+    return str(INTERVENTION_LABELS.get(code, code))
+
+
+@register.filter
+def strength_label(code: str) -> str:
+    return str(STRENGTH_LABELS.get(code, code))
+
+
+@register.filter
+def verdict_label(code: str) -> str:
+    return str(VERDICT_LABELS.get(code, code))
+
+
+@register.filter
+def factor_label(code: str) -> str:
+    factor = prognostic_factors().factors.get(code)
+    return text(factor.label) if factor else code
+
+
+@register.filter
+def instrument_name(code: str) -> str:
+    definition = instrument(code)
+    return f"{definition.abbreviation} - {text(definition.name)}"
+
+
+@register.filter
+def source_label(source: str) -> str:
+    """A citation id as its readable reference."""
+    return citations()[source].reference if source in citations() else source
+
+
+@register.filter
+def badge(code: str) -> str:
+    """The CSS badge modifier for a risk profile or an urgency."""
+    return {
+        "low": "low",
+        "medium": "medium",
+        "high": "high",
+        "emergency": "urgent",
+        "same_day": "urgent",
+        "refer_gp": "high",
+        "caution": "medium",
+        "none": "muted",
+    }.get(code, "muted")
+
+
+@register.simple_tag
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return _("Not examined")
+    return _("Yes") if value else _("No")
+
+
+@register.filter
+def band_label(score: dict[str, Any]) -> str:
+    """The band of a stored score, named as its instrument names it."""
+    for band in instrument(score["instrument"]).bands:
+        if band.id == score["band"]:
+            return text(band.label)
+    return str(score["band"] or "")

@@ -1,0 +1,72 @@
+"""URLs. Records are addressed by UUID only; no name or other health data goes in a URL."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from backpath.accounts import views as accounts
+from backpath.care import intake_views as intake
+from backpath.care import letters
+from backpath.care import portal_views as portal
+from backpath.care import views as care
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("invite/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    path("language/", accounts.set_language, name="set_language"),
+    path("clinic/", care.dashboard, name="dashboard"),
+    path("clinic/team/", accounts.team, name="team"),
+    path("clinic/patients/", care.patient_list, name="patient_list"),
+    path("clinic/patients/new/", care.patient_new, name="patient_new"),
+    path("clinic/patients/<uuid:patient_id>/", care.patient_detail, name="patient_detail"),
+    path("clinic/patients/<uuid:patient_id>/invite/", care.patient_invite, name="patient_invite"),
+    path(
+        "clinic/patients/<uuid:patient_id>/episodes/new/",
+        care.episode_open,
+        name="episode_open",
+    ),
+    path("episodes/<uuid:episode_id>/", care.episode_detail, name="episode_detail"),
+    path("episodes/<uuid:episode_id>/urgent-seen/", care.urgent_seen, name="urgent_seen"),
+    path("episodes/<uuid:episode_id>/review/", care.review, name="review"),
+    path("episodes/<uuid:episode_id>/plan/", care.plan_detail, name="plan_detail"),
+    path("episodes/<uuid:episode_id>/plan/change/", care.plan_adjust, name="plan_adjust"),
+    path("episodes/<uuid:episode_id>/sessions/new/", care.session_new, name="session_new"),
+    path("episodes/<uuid:episode_id>/sessions/check/", care.session_check, name="session_check"),
+    path("episodes/<uuid:episode_id>/close/", care.episode_close, name="episode_close"),
+    path("episodes/<uuid:episode_id>/letters/<str:kind>/", letters.letter, name="letter"),
+    path(
+        "episodes/<uuid:episode_id>/letters/<str:kind>/pdf/", letters.letter_pdf, name="letter_pdf"
+    ),
+    path("episodes/<uuid:episode_id>/intake/", intake.intake_safety, name="intake_safety"),
+    path(
+        "episodes/<uuid:episode_id>/intake/questionnaires/",
+        intake.intake_questionnaires,
+        name="intake_questionnaires",
+    ),
+    path("episodes/<uuid:episode_id>/intake/urgent/", intake.intake_urgent, name="intake_urgent"),
+    path("episodes/<uuid:episode_id>/intake/done/", intake.intake_done, name="intake_done"),
+    path("me/", portal.home, name="portal_home"),
+    path("me/plan/", portal.plan, name="portal_plan"),
+    path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),
+    path("admin/", admin.site.urls),
+]

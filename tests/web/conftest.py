@@ -1,0 +1,3 @@
+from tests.web.personas import world
+
+__all__ = ["world"]

@@ -1,0 +1,156 @@
+"""Personas for the web tests (after Healthchecks' Alice/Bob/Charlie).
+
+Clinic X ("De Linde"): Xavier the clinic admin, Claire the clinician, patients Amy (A) and
+Ben (B). Clinic Y: Yara the clinician. Each episode below is built through the services, so
+the tests see the same records the pages create.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from backpath.accounts.models import Clinic, Role, User
+from backpath.care import services
+from backpath.care.models import Episode, Patient
+from backpath.clinical.instruments import instrument
+from backpath.clinical.redflags import AskedOf, red_flag_bank
+
+PASSWORD = "a-long-test-password-1"
+
+
+def no_flags() -> dict[str, bool]:
+    return {f.id: False for f in red_flag_bank().flags if f.asked_of is AskedOf.PATIENT}
+
+
+def low_risk_answers() -> dict[str, dict[str, int]]:
+    return {
+        "startback": {f"q{i}": 0 for i in range(1, 9)} | {"q9": 1},
+        "nprs": {"q1": 4},
+        "psk": {"q1": 5},
+        "qbpds": {item.link_id: 1 for item in instrument("qbpds").items},
+    }
+
+
+def submit_intake(actor: User, episode: Episode, answers: dict[str, dict[str, int]]) -> None:
+    services.intake_save_safety(
+        actor=actor,
+        episode=episode,
+        red_flags=no_flags(),
+        facts={"smoker": False, "cardiovascular_disease": False},
+    )
+    services.intake_submit(
+        actor=actor,
+        episode=episode,
+        description="Low back pain after lifting.",
+        complaint={
+            "onset": (timezone.localdate() - timedelta(weeks=2)).isoformat(),
+            "leg_pain": "none",
+            "leg_pain_dominant": False,
+            "first_episode": False,
+        },
+        answers=answers,
+        item_notes={},
+        instrument_versions={},
+    )
+
+
+def review(actor: User, episode: Episode) -> None:
+    services.review_record(
+        actor=actor,
+        episode=episode,
+        findings={},
+        clinician_flags={},
+        prognostic_factors=(),
+        profile_override=None,
+        submission=None,
+    )
+
+
+@dataclass
+class World:
+    clinic_x: Clinic
+    clinic_y: Clinic
+    xavier: User  # clinic admin, clinic X
+    claire: User  # clinician, clinic X
+    yara: User  # clinician, clinic Y
+    amy: User  # patient A, clinic X
+    ben: User  # patient B, clinic X
+    amy_patient: Patient
+    ben_patient: Patient
+    yara_patient: Patient
+    amy_episode: Episode  # in treatment, with a plan
+    ben_episode: Episode  # intake not yet filled in
+    yara_episode: Episode  # clinic Y, in treatment
+
+    def client_for(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def _user(email: str, clinic: Clinic, role: Role, **extra: object) -> User:
+    return User.objects.create_user(
+        email, PASSWORD, clinic=clinic, role=role, first_name=email.split("@")[0].title(), **extra
+    )
+
+
+def _patient(actor: User, first: str, user: User | None) -> Patient:
+    return services.patient_create(
+        actor=actor,
+        submission=None,
+        first_name=first,
+        last_name="Test",
+        date_of_birth=date(1980, 5, 17),
+        sex="female",
+        user=user,
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    clinic_x = Clinic.objects.create(name="De Linde")
+    clinic_y = Clinic.objects.create(name="Other Clinic")
+    xavier = _user("xavier@x.example", clinic_x, Role.CLINIC_ADMIN, is_staff=True)
+    claire = _user("claire@x.example", clinic_x, Role.CLINICIAN)
+    yara = _user("yara@y.example", clinic_y, Role.CLINICIAN)
+    amy = _user("amy@patient.example", clinic_x, Role.PATIENT)
+    ben = _user("ben@patient.example", clinic_x, Role.PATIENT)
+    amy_patient = _patient(claire, "Amy", amy)
+    ben_patient = _patient(claire, "Ben", ben)
+    yara_patient = _patient(yara, "Yves", None)
+    amy_episode = services.episode_open(
+        actor=claire, patient=amy_patient, extra_instruments=(), submission=None
+    )
+    submit_intake(claire, amy_episode, low_risk_answers())
+    review(claire, amy_episode)
+    ben_episode = services.episode_open(
+        actor=claire, patient=ben_patient, extra_instruments=(), submission=None
+    )
+    yara_episode = services.episode_open(
+        actor=yara, patient=yara_patient, extra_instruments=(), submission=None
+    )
+    submit_intake(yara, yara_episode, low_risk_answers())
+    review(yara, yara_episode)
+    for episode in (amy_episode, ben_episode, yara_episode):
+        episode.refresh_from_db()
+    return World(
+        clinic_x,
+        clinic_y,
+        xavier,
+        claire,
+        yara,
+        amy,
+        ben,
+        amy_patient,
+        ben_patient,
+        yara_patient,
+        amy_episode,
+        ben_episode,
+        yara_episode,
+    )

@@ -1,0 +1,158 @@
+"""The permission matrix: every view, every persona.
+
+OK: the page answers (2xx, or a redirect inside the app); LOGIN: anonymous users are sent
+to the login page; HIDDEN: 404, so another clinic's or patient's records stay invisible.
+A test at the end checks that every URL pattern of the app appears in the matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from tests.web.personas import World
+
+OK, LOGIN, HIDDEN = "ok", "login", "hidden"
+PERSONAS = ("anonymous", "amy", "ben", "claire", "xavier", "yara")
+
+# persona -> outcome, per view; "clinic X staff" are claire and xavier.
+STAFF_X = {
+    "anonymous": LOGIN,
+    "amy": HIDDEN,
+    "ben": HIDDEN,
+    "claire": OK,
+    "xavier": OK,
+    "yara": HIDDEN,
+}
+ANY_CLINICIAN = {**STAFF_X, "yara": OK}
+ADMIN_X = {**STAFF_X, "claire": HIDDEN}
+PATIENTS = {
+    "anonymous": LOGIN,
+    "amy": OK,
+    "ben": OK,
+    "claire": HIDDEN,
+    "xavier": HIDDEN,
+    "yara": HIDDEN,
+}
+BENS_INTAKE = {**STAFF_X, "ben": OK}
+NOBODY = dict.fromkeys(PERSONAS, HIDDEN) | {"anonymous": LOGIN}
+
+Url = Callable[[World], str]
+
+
+def episode(name: str, which: str = "amy_episode", **extra: str) -> Url:
+    return lambda w: reverse(name, kwargs={"episode_id": getattr(w, which).id, **extra})
+
+
+def patient(name: str) -> Url:
+    return lambda w: reverse(name, kwargs={"patient_id": w.amy_patient.id})
+
+
+def plain(name: str) -> Url:
+    return lambda w: reverse(name)
+
+
+# (url name, method, url builder, expected outcome per persona)
+MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
+    ("dashboard", "get", plain("dashboard"), ANY_CLINICIAN),
+    ("team", "get", plain("team"), ADMIN_X),
+    ("team", "post", plain("team"), ADMIN_X),
+    ("patient_list", "get", plain("patient_list"), ANY_CLINICIAN),
+    ("patient_new", "get", plain("patient_new"), ANY_CLINICIAN),
+    ("patient_new", "post", plain("patient_new"), ANY_CLINICIAN),
+    ("patient_detail", "get", patient("patient_detail"), STAFF_X),
+    ("patient_invite", "post", patient("patient_invite"), STAFF_X),
+    ("episode_open", "post", patient("episode_open"), STAFF_X),
+    ("episode_detail", "get", episode("episode_detail"), STAFF_X),
+    ("urgent_seen", "post", episode("urgent_seen"), STAFF_X),
+    ("review", "get", episode("review"), STAFF_X),
+    ("plan_detail", "get", episode("plan_detail"), STAFF_X),
+    ("plan_adjust", "get", episode("plan_adjust"), STAFF_X),
+    ("plan_adjust", "post", episode("plan_adjust"), STAFF_X),
+    ("session_new", "get", episode("session_new"), STAFF_X),
+    ("session_new", "post", episode("session_new"), STAFF_X),
+    ("session_check", "post", episode("session_check"), STAFF_X),
+    ("episode_close", "post", episode("episode_close"), STAFF_X),
+    ("letter", "get", episode("letter", kind="start"), STAFF_X),
+    ("letter_pdf", "get", episode("letter_pdf", kind="start"), STAFF_X),
+    # The end report exists only for a closed episode.
+    ("letter", "get", episode("letter", kind="end"), NOBODY),
+    ("intake_safety", "get", episode("intake_safety", "ben_episode"), BENS_INTAKE),
+    ("intake_safety", "post", episode("intake_safety", "ben_episode"), BENS_INTAKE),
+    ("intake_questionnaires", "get", episode("intake_questionnaires", "ben_episode"), BENS_INTAKE),
+    ("intake_questionnaires", "post", episode("intake_questionnaires", "ben_episode"), BENS_INTAKE),
+    ("intake_urgent", "get", episode("intake_urgent", "ben_episode"), BENS_INTAKE),
+    ("intake_done", "get", episode("intake_done", "ben_episode"), BENS_INTAKE),
+    ("portal_home", "get", plain("portal_home"), PATIENTS),
+    ("portal_plan", "get", plain("portal_plan"), PATIENTS),
+    ("portal_safety", "get", plain("portal_safety"), PATIENTS),
+]
+
+
+def outcome(response: object) -> str:
+    status = response.status_code  # type: ignore[attr-defined]
+    if status == 404:
+        return HIDDEN
+    if status == 302 and response["Location"].startswith(reverse("login")):  # type: ignore[index]
+        return LOGIN
+    assert status < 500, status
+    return OK
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "url", "expected"),
+    MATRIX,
+    ids=[f"{name}-{method}" for name, method, _url, _expected in MATRIX],
+)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_opens_each_view_only_to_its_personas(
+    world: World, persona: str, name: str, method: str, url: Url, expected: dict[str, str]
+) -> None:
+    user = None if persona == "anonymous" else getattr(world, persona)
+    client = world.client_for(user)
+    response = getattr(client, method)(url(world), {})
+    assert outcome(response) == expected[persona], (name, persona, response.status_code)
+
+
+def test_it_answers_404_for_another_clinics_records(world: World) -> None:
+    client = world.client_for(world.claire)
+    for name in ("episode_detail", "plan_detail", "session_new", "review"):
+        response = client.get(reverse(name, kwargs={"episode_id": world.yara_episode.id}))
+        assert response.status_code == 404, name
+    response = client.get(reverse("patient_detail", kwargs={"patient_id": world.yara_patient.id}))
+    assert response.status_code == 404
+
+
+def test_it_answers_404_for_a_tampered_or_malformed_id(world: World) -> None:
+    client = world.client_for(world.claire)
+    assert client.get("/episodes/not-a-uuid/").status_code == 404
+    assert client.get("/episodes/00000000-0000-0000-0000-000000000000/").status_code == 404
+    response = client.get(
+        reverse("letter", kwargs={"episode_id": world.amy_episode.id, "kind": "other"})
+    )
+    assert response.status_code == 404
+
+
+def test_it_keeps_clinic_admins_to_their_own_clinic_in_the_admin(world: World) -> None:
+    client = world.client_for(world.xavier)
+    page = client.get("/admin/care/patient/")
+    assert page.status_code == 200
+    assert b"Amy" in page.content
+    assert b"Yves" not in page.content
+    other = client.get(f"/admin/care/patient/{world.yara_patient.id}/change/")
+    assert other.status_code in (302, 404)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    # A clinician is not staff: the admin sends them to its own login.
+    assert world.client_for(world.claire).get("/admin/").status_code == 302
+
+
+def test_the_matrix_covers_every_url_of_the_app() -> None:
+    covered = {name for name, _method, _url, _expected in MATRIX}
+    own = {"home", "login", "logout", "invitation_accept", "set_language"}
+    own |= {
+        n for n in get_resolver().reverse_dict if isinstance(n, str) and n.startswith("password")
+    }
+    names = {n for n in get_resolver().reverse_dict if isinstance(n, str)}
+    assert names - covered - own == set()
