@@ -234,7 +234,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from backpath.web.demo_data import DEMO_PASSWORD, LOGINS, load_demo
 
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     created = load_demo()
     url = f"http://{args.host}:{args.port}/"
@@ -263,7 +262,12 @@ def _port(raw: str) -> int:
 
 def run_django(argv: Sequence[str]) -> int:
     """Any other command is one of Django's management commands (migrate, createsuperuser...)."""
-    _django_setup()
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _django_setup()
+    except ImproperlyConfigured as error:
+        raise BadInput(str(error)) from None
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["backpath", *argv])
@@ -326,10 +330,10 @@ OWN_COMMANDS = frozenset(
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in OWN_COMMANDS:
-        return run_django(argv)
-    args = build_parser().parse_args(argv)
     try:
+        if argv and argv[0] not in OWN_COMMANDS:
+            return run_django(argv)
+        args = build_parser().parse_args(argv)
         code: int = args.run(args)
     except (BadInput, ClinicalInputError) as error:
         print(f"backpath: error: {error}", file=sys.stderr)

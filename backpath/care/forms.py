@@ -17,11 +17,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from backpath.care.models import DischargeReason, Patient
+from backpath.care.questionnaires import askable, questionnaire
 from backpath.care.services import OPTIONAL_INSTRUMENTS
 from backpath.care.vocabulary import INTERVENTION_LABELS
 from backpath.clinical.classification import LegPain
 from backpath.clinical.errors import ClinicalInputError
-from backpath.clinical.instruments import Instrument, instrument
+from backpath.clinical.instruments import Instrument
 from backpath.clinical.language import Lang, Text
 from backpath.clinical.redflags import AskedOf, red_flag_bank
 from backpath.clinical.scoring import validate_answers
@@ -31,6 +32,8 @@ from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+# A date input only takes ISO dates, whatever the interface language formats dates as.
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 
@@ -65,7 +68,7 @@ class PatientForm(OnceForm, forms.ModelForm):  # type: ignore[type-arg]
             "gp_practice",
             "referrer",
         )
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}  # noqa: RUF012
+        widgets = {"date_of_birth": ISO_DATE}  # noqa: RUF012
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]
@@ -96,9 +99,16 @@ class EpisodeOpenForm(OnceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["extra_instruments"].choices = [  # type: ignore[attr-defined]
-            (i, f"{instrument(i).abbreviation} - {text(instrument(i).name)}")
-            for i in OPTIONAL_INSTRUMENTS
+            (i, _instrument_choice(i)) for i in OPTIONAL_INSTRUMENTS
         ]
+
+
+def _instrument_choice(instrument_id: str) -> str:
+    definition = questionnaire(instrument_id)
+    label = f"{definition.abbreviation} - {text(definition.name)}"
+    if not askable(instrument_id):
+        return f"{label} ({_('licensed wording not loaded: not asked')})"
+    return label
 
 
 class SafetyForm(forms.Form):
@@ -137,7 +147,7 @@ class QuestionnaireForm(forms.Form):
     )
     onset = forms.DateField(
         label=_("When did this episode of back pain start?"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=ISO_DATE,
     )
     leg_pain = forms.ChoiceField(
         label=_("Does the pain go into your leg?"),
@@ -153,7 +163,7 @@ class QuestionnaireForm(forms.Form):
 
     def __init__(self, *args: Any, instruments: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.instruments: list[Instrument] = [instrument(i) for i in instruments]
+        self.instruments: list[Instrument] = [questionnaire(i) for i in instruments]
         for definition in self.instruments:
             required = definition.scoring.min_answered == len(definition.items)
             for item in definition.items:
@@ -240,7 +250,10 @@ class QuestionnaireForm(forms.Form):
                         self[f"{d.id}__{item.link_id}__note"]
                         if f"{d.id}__{item.link_id}__note" in self.fields
                         else None,
-                        len(item.options) > 5,
+                        # A long scale shows numbers only, with its end labels as a caption.
+                        (text(item.options[0].label), text(item.options[-1].label))
+                        if len(item.options) > 5
+                        else None,
                     )
                     for item in d.items
                 ],
@@ -353,9 +366,7 @@ class PlanAdjustForm(OnceForm):
 
 
 class SessionForm(OnceForm):
-    held_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    held_on = forms.DateField(label=_("Date"), widget=ISO_DATE, initial=timezone.localdate)
     pain_now = forms.IntegerField(
         label=_("Pain now (0-10)"), min_value=0, max_value=10, required=False
     )
@@ -401,7 +412,9 @@ class SessionForm(OnceForm):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for discharge"), choices=DischargeReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason for discharge"), choices=[("", "---------"), *DischargeReason.choices]
+    )
     summary = forms.CharField(
         label=_("Summary for the end report"), widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -30,6 +30,7 @@ from backpath.care.models import (
     PlanVersion,
     SessionNote,
 )
+from backpath.care.questionnaires import askable
 from backpath.clinical.intake import Assessment as CoreAssessment
 from backpath.clinical.intake import assess, parse_intake
 from backpath.clinical.language import Lang
@@ -94,6 +95,16 @@ def episode_open(
 
 
 def instruments_for(episode: Episode) -> tuple[str, ...]:
+    """The questionnaires this episode's intake asks: those with wording the clinic can show."""
+    return tuple(i for i in _chosen(episode) if askable(i))
+
+
+def withheld_instruments(episode: Episode) -> tuple[str, ...]:
+    """Chosen questionnaires left out because their licensed wording is not loaded."""
+    return tuple(i for i in _chosen(episode) if not askable(i))
+
+
+def _chosen(episode: Episode) -> tuple[str, ...]:
     return STANDARD_INSTRUMENTS + tuple(episode.extra_instruments)
 
 

@@ -176,6 +176,7 @@ def episode_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
             "record": record,
             "next_evaluation": record.next_evaluation(lang().value),
             "intake": episode.intake,
+            "withheld": services.withheld_instruments(episode),
             "close_form": CloseForm(),
         },
     )
@@ -284,6 +285,9 @@ def _session_context(
     chosen = form["interventions"].value() or []
     check = services.session_check(episode, plan, [c for c in chosen if c in INTERVENTION_LABELS])
     avoid = {line["id"]: line for line in plan.plan[lang().value]["not_recommended"]}
+    # The reasons are asked for only when they apply; then they are no longer optional.
+    form.fields["deviation_reason"].required = check.needs_reason
+    form.fields["over_budget_reason"].required = check.over_budget
     return {
         "episode": episode,
         "record": record,
@@ -351,7 +355,15 @@ def session_check(request: HttpRequest, episode_id: str) -> HttpResponse:
     record = selectors.episode_record(episode)
     if record.plan is None:
         raise Http404
-    form = SessionForm(request.POST)
+    # Unbound, with what was typed so far as initial values: the fragment shows the warnings
+    # and the reason fields without complaining about fields the user has not reached yet.
+    form = SessionForm(
+        initial={
+            "interventions": request.POST.getlist("interventions"),
+            "deviation_reason": request.POST.get("deviation_reason", ""),
+            "over_budget_reason": request.POST.get("over_budget_reason", ""),
+        }
+    )
     return render(request, "care/_session_warnings.html", _session_context(episode, record, form))
 
 

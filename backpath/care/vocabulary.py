@@ -35,12 +35,10 @@ INTERVENTION_LABELS: dict[str, Promise] = {
     "imaging": _("Referral for imaging"),
 }
 
-URGENCY_LABELS: dict[str, Promise] = {
-    "emergency": _("Emergency: call 112"),
-    "same_day": _("See the GP today"),
-    "refer_gp": _("Refer to the GP"),
-    "caution": _("Keep an eye on it"),
-    "none": _("No warning signs"),
+MOMENT_LABELS: dict[str, Promise] = {
+    "intake": _("Intake"),
+    "evaluation": _("Evaluation"),
+    "discharge": _("Discharge"),
 }
 
 STRENGTH_LABELS: dict[str, Promise] = {

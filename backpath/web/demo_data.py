@@ -90,7 +90,11 @@ def _patient(clinician: User, first: str, last: str, born: date, sex: str, **ext
 
 
 def _submitted(
-    actor: User, patient: Patient, answers: dict[str, dict[str, int]], weeks: int
+    actor: User,
+    patient: Patient,
+    answers: dict[str, dict[str, int]],
+    weeks: int,
+    leg_pain: str = "none",
 ) -> Episode:
     episode = services.episode_open(
         actor=actor, patient=patient, extra_instruments=(), submission=None
@@ -107,7 +111,7 @@ def _submitted(
         description="Pijn onder in de rug sinds het tillen van een doos.",
         complaint={
             "onset": (timezone.localdate() - timedelta(weeks=weeks)).isoformat(),
-            "leg_pain": "none",
+            "leg_pain": leg_pain,
             "leg_pain_dominant": False,
             "first_episode": False,
         },
@@ -145,7 +149,8 @@ def load_demo() -> bool:
         carla.user = _user("carla@patient.example", "Carla", "Smit", clinic, Role.PATIENT)
         carla.email = carla.user.email
         carla.save(update_fields=["user", "email"])
-        episode = _submitted(sanne, carla, MEDIUM, weeks=5)
+        # Her STarT Back says the pain spread down her leg; the complaint says the same.
+        episode = _submitted(sanne, carla, MEDIUM, weeks=5, leg_pain="above_knee")
         services.review_record(
             actor=sanne,
             episode=episode,

@@ -35,6 +35,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # All state lives in one data directory: database, generated files, the outbox.
 DATA_DIR = Path(os.environ.get("BACKPATH_DATA_DIR") or Path.cwd() / "var").resolve()
 OUTBOX_DIR = DATA_DIR / "outbox"
+# Licensed questionnaire wording a clinic adds (see backpath.care.questionnaires).
+WORDING_DIR = Path(os.environ.get("BACKPATH_WORDING_DIR") or DATA_DIR / "wording").resolve()
 
 DEBUG = _env_bool("BACKPATH_DEBUG", default=False)
 _INSECURE_ALLOWED = _env_bool("BACKPATH_DEMO", default=False) or "pytest" in sys.modules
@@ -94,6 +96,9 @@ TEMPLATES = [
     },
 ]
 
+if not os.environ.get("DATABASE_URL"):
+    # The embedded default keeps its database in the data directory; make it on first use.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 _sqlite_path = DATA_DIR / "backpath.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)

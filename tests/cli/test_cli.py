@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -354,15 +355,63 @@ class TestAssess:
         assert "profile_override.reason" in err
 
 
-def test_it_demonstrates_every_example(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "demo")
+def test_it_walks_through_every_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "walkthrough")
     assert (code, err) == (0, "")
     for path in EXAMPLES.glob("*.json"):
         assert f"Example intake: {path.stem}" in out
     assert "Do not offer" in out
-    code, out, _ = run(capsys, "demo", "--lang", "nl")
+    code, out, _ = run(capsys, "walkthrough", "--lang", "nl")
     assert "Voorbeeldintake" in out
     assert "Niet doen" in out
+
+
+def _backpath(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BACKPATH_DATA_DIR": str(tmp_path / "var")}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "backpath", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_it_prepares_the_web_demo_once_and_prints_the_logins(tmp_path: Path) -> None:
+    first = _backpath(tmp_path, "demo", "--no-serve", "--port", "8123")
+    assert first.returncode == 0, first.stderr
+    assert "demo data loaded" in first.stdout
+    assert "http://127.0.0.1:8123/" in first.stdout
+    assert "sanne@delinde.example" in first.stdout
+    assert "carla@patient.example" in first.stdout
+    assert (tmp_path / "var" / "backpath.sqlite3").exists()
+    again = _backpath(tmp_path, "demo", "--no-serve")
+    assert again.returncode == 0, again.stderr
+    assert "demo data already present" in again.stdout
+
+
+def test_it_refuses_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["demo", "--port", "99999"])
+    assert exited.value.code == 2
+    assert "port must be 1-65535" in capsys.readouterr().err
+
+
+def test_it_passes_other_commands_to_django(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused = _backpath(tmp_path, "showmigrations", "care")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        "backpath: error: set BACKPATH_SECRET_KEY (a long random string)"
+    )
+    monkeypatch.setenv("BACKPATH_SECRET_KEY", "k" * 50)
+    done = _backpath(tmp_path, "showmigrations", "care")
+    assert done.returncode == 0, done.stderr
+    assert "0001_initial" in done.stdout
 
 
 def test_it_shows_no_traceback_from_the_installed_command(tmp_path: Path) -> None:

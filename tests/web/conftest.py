@@ -1,3 +1,13 @@
-from tests.web.personas import world
+from typing import Any
 
-__all__ = ["world"]
+import pytest
+
+from tests.web.personas import licensed_qbpds, world
+
+__all__ = ["licensed_qbpds", "world"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """Hashing a password properly takes ~0.3 s by design; tests need no such protection."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,16 +7,21 @@ the tests see the same records the pages create.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from django.test import Client
 from django.utils import timezone
 
 from backpath.accounts.models import Clinic, Role, User
 from backpath.care import services
 from backpath.care.models import Episode, Patient
+from backpath.care.questionnaires import questionnaire
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import AskedOf, red_flag_bank
 
@@ -154,3 +159,20 @@ def world(db: None) -> World:
         ben_episode,
         yara_episode,
     )
+
+
+@pytest.fixture
+def licensed_qbpds(settings: Any, tmp_path: Path) -> Iterator[Path]:
+    """A clinic that has loaded (made-up) licensed QBPDS wording, so the intake asks it."""
+    items = [
+        {
+            "link_id": item.link_id,
+            "text": {"nl": f"Testactiviteit {n}", "en": f"Test activity {n}"},
+        }
+        for n, item in enumerate(instrument("qbpds").items, start=1)
+    ]
+    settings.WORDING_DIR = tmp_path
+    (tmp_path / "qbpds.yaml").write_text(yaml.safe_dump({"id": "qbpds", "items": items}))
+    questionnaire.cache_clear()
+    yield tmp_path
+    questionnaire.cache_clear()

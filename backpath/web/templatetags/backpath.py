@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 
 from backpath.care.forms import lang, text
-from backpath.care.vocabulary import INTERVENTION_LABELS, STRENGTH_LABELS, VERDICT_LABELS
+from backpath.care.vocabulary import (
+    INTERVENTION_LABELS,
+    MOMENT_LABELS,
+    STRENGTH_LABELS,
+    VERDICT_LABELS,
+)
 from backpath.clinical.citations import citations
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import Action, red_flag_bank
@@ -82,8 +88,28 @@ def instrument_name(code: str) -> str:
 
 @register.filter
 def source_label(source: str) -> str:
-    """A citation id as its readable reference."""
-    return citations()[source].reference if source in citations() else source
+    """A citation id as its readable reference.
+
+    The KNGF entries carry a reviewer's summary after the section title ("KNGF 2021, C.2
+    Oefentherapeutische interventies: P1 consider ..."); screens show the section title only.
+    """
+    if source not in citations():
+        return source
+    reference = citations()[source].reference
+    if reference.startswith("KNGF 2021, "):
+        return reference.split(":", 1)[0]
+    return reference
+
+
+@register.filter
+def as_date(iso: str | None) -> date | None:
+    """A stored ISO date (from a plan's JSON) as a date, so |date formats it per language."""
+    return date.fromisoformat(iso) if iso else None
+
+
+@register.filter
+def moment_label(code: str) -> str:
+    return str(MOMENT_LABELS.get(code, code))
 
 
 @register.filter
