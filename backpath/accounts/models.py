@@ -47,6 +47,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Addresses are stored in lower case; a phone's automatic capital must still log in.
+        return self.get(email__iexact=username or "")
+
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.update(is_staff=True, is_superuser=True, role="")
         return self.create_user(email, password, **fields)

@@ -192,7 +192,10 @@ class QuestionnaireForm(forms.Form):
             values = self.answers_for(definition)
             try:
                 validate_answers(definition, values, definition.id)
+                too_few = len(values) < definition.scoring.min_answered
             except ClinicalInputError:
+                too_few = True
+            if too_few:
                 self.add_error(
                     None,
                     _("%(name)s: answer at least %(count)s question(s).")

@@ -35,6 +35,12 @@ def _elsewhere(episode: Episode) -> HttpResponse | None:
     return None
 
 
+def _finished(episode: Episode) -> HttpResponse:
+    episode.refresh_from_db()
+    episode.intake.refresh_from_db()
+    return _elsewhere(episode) or redirect("intake_safety", episode.id)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_safety(request: HttpRequest, episode_id: str) -> HttpResponse:
@@ -47,9 +53,12 @@ def intake_safety(request: HttpRequest, episode_id: str) -> HttpResponse:
     form = SafetyForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            result = services.intake_save_safety(
-                actor=user, episode=episode, red_flags=form.red_flags(), facts=form.facts()
-            )
+            try:
+                result = services.intake_save_safety(
+                    actor=user, episode=episode, red_flags=form.red_flags(), facts=form.facts()
+                )
+            except services.IntakeClosed:
+                return _finished(episode)
             if result.stops_care:
                 return redirect("intake_urgent", episode.id)
             return redirect("intake_questionnaires", episode.id)
@@ -70,15 +79,19 @@ def intake_questionnaires(request: HttpRequest, episode_id: str) -> HttpResponse
     instruments = services.instruments_for(episode)
     form = QuestionnaireForm(request.POST or None, instruments=instruments)
     if request.method == "POST" and form.is_valid():
-        record = services.intake_submit(
-            actor=user,
-            episode=episode,
-            description=form.cleaned_data["description"],
-            complaint=form.complaint(),
-            answers=form.answers(),
-            item_notes=form.item_notes(),
-            instrument_versions={d.id: f"{d.version} r{d.revision}" for d in form.instruments},
-        )
+        try:
+            record = services.intake_submit(
+                actor=user,
+                episode=episode,
+                description=form.cleaned_data["description"],
+                complaint=form.complaint(),
+                answers=form.answers(),
+                item_notes=form.item_notes(),
+                instrument_versions={d.id: f"{d.version} r{d.revision}" for d in form.instruments},
+            )
+        except services.IntakeClosed:
+            # A second tab or a double submit finished the intake first: show where it stands.
+            return _finished(episode)
         if record.urgency in ("emergency", "same_day"):
             return redirect("intake_urgent", episode.id)
         return redirect("intake_done", episode.id)

@@ -40,6 +40,7 @@ def _context(request: HttpRequest, episode_id: str, kind: str) -> dict[str, Any]
         "record": record,
         "plan": record.plan.plan[language],
         "plan_version": record.plan,
+        "omitted": [o["id"] for o in record.plan.omitted],
         "first": first.result[language] if first else None,
         "latest": latest.result[language] if latest else None,
         "author": request.user,

@@ -62,6 +62,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             "episode": episode,
             "record": record,
             "plan": record.plan if record else None,
+            "omitted": [o["id"] for o in record.plan.omitted] if record and record.plan else [],
             "next_evaluation": record.next_evaluation(lang().value) if record else None,
         },
     )

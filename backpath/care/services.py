@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backpath import __version__
-from backpath.accounts.models import User
+from backpath.accounts.models import Role, User
+from backpath.accounts.services import invitation_send, user_invite
 from backpath.care.models import (
     Assessment,
     AssessmentKind,
@@ -52,24 +55,84 @@ def _audit(actor: User | None, clinic_id: Any, action: str, object_id: uuid.UUID
 RecordT = TypeVar("RecordT", Patient, Episode, Assessment, PlanVersion, SessionNote)
 
 
-def _existing(model: type[RecordT], submission: uuid.UUID | None) -> RecordT | None:
-    """The record an earlier submit of the same form created, if any."""
+def _existing(model: type[RecordT], submission: uuid.UUID | None, **scope: Any) -> RecordT | None:
+    """The record an earlier submit of the same form created, if any.
+
+    The id must have been used in the same place (clinic or episode): a form id reused
+    elsewhere is a tampered form and is refused, never answered with another record.
+    """
     if submission is None:
         return None
-    return model._default_manager.filter(submission=submission).first()
+    found = model._default_manager.filter(submission=submission).first()
+    if found is None:
+        return None
+    if any(getattr(found, f"{key}_id") != value.pk for key, value in scope.items()):
+        raise SuspiciousOperation("a form's submission id was reused elsewhere")
+    return found
+
+
+def session_already_saved(episode: Episode, submission: uuid.UUID | None) -> SessionNote | None:
+    return _existing(SessionNote, submission, episode=episode)
 
 
 def patient_create(*, actor: User, submission: uuid.UUID | None, **fields: Any) -> Patient:
-    if found := _existing(Patient, submission):
-        return found
     if actor.clinic is None:
         raise ValueError("only a clinic member adds patients")
+    if found := _existing(Patient, submission, clinic=actor.clinic):
+        return found
     with transaction.atomic():
         patient = Patient.objects.create(
             clinic=actor.clinic, created_by=actor, submission=submission, **fields
         )
         _audit(actor, actor.clinic_id, "patient.create", patient.id)
     return patient
+
+
+class InviteRefused(Exception):
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def patient_invite(
+    *, actor: User, patient: Patient, email: str, language: str, base_url: str
+) -> None:
+    """Invite the patient to the portal, or send a fresh link to their account."""
+    email = email.lower()
+    with transaction.atomic():
+        account = patient.user
+        taken = User.objects.filter(email__iexact=email)
+        if account is not None:
+            taken = taken.exclude(pk=account.pk)
+        if taken.exists():
+            raise InviteRefused(_("This email address already has an account."))
+        if account is None:
+            account = user_invite(
+                actor=actor,
+                clinic=patient.clinic,
+                email=email,
+                first_name=patient.first_name,
+                last_name=patient.last_name,
+                role=Role.PATIENT,
+                language=language,
+                base_url=base_url,
+            )
+        elif account.email != email:
+            if account.has_usable_password():
+                # A login in use is changed by its owner or an admin, not by an invitation.
+                raise InviteRefused(
+                    _("The patient's portal account uses %(email)s; the link goes there.")
+                    % {"email": account.email}
+                )
+            account.email = email
+            account.save(update_fields=["email"])
+            invitation_send(actor=actor, user=account, base_url=base_url)
+        else:
+            invitation_send(actor=actor, user=account, base_url=base_url)
+        patient.user = account
+        patient.email = email
+        patient.save(update_fields=["user", "email"])
+        _audit(actor, patient.clinic_id, "patient.invite", patient.id)
 
 
 def episode_open(
@@ -79,7 +142,7 @@ def episode_open(
     extra_instruments: Sequence[str],
     submission: uuid.UUID | None,
 ) -> Episode:
-    if found := _existing(Episode, submission):
+    if found := _existing(Episode, submission, patient=patient):
         return found
     with transaction.atomic():
         episode = Episode.objects.create(
@@ -270,6 +333,9 @@ def intake_submit(
 
 
 def urgent_acknowledge(*, actor: User, episode: Episode) -> None:
+    """The clinician contacted the patient about the urgent finding; recorded once."""
+    if episode.status != EpisodeStatus.URGENT or episode.urgent_seen_at is not None:
+        return
     with transaction.atomic():
         episode.urgent_seen_by = actor
         episode.urgent_seen_at = timezone.now()
@@ -322,7 +388,7 @@ def review_record(
 
     A later review (re-assessment) adds a new plan version; earlier ones stay as they were.
     """
-    if found := _existing(Assessment, submission):
+    if found := _existing(Assessment, submission, episode=episode):
         return found
     with transaction.atomic():
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
@@ -377,7 +443,7 @@ def plan_adjust(
     submission: uuid.UUID | None,
 ) -> PlanVersion:
     """A new plan version from the current one with a changed budget, omissions or a note."""
-    if found := _existing(PlanVersion, submission):
+    if found := _existing(PlanVersion, submission, episode=episode):
         return found
     with transaction.atomic():
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
@@ -437,7 +503,7 @@ class SessionRefused(Exception):
 def session_record(
     *, actor: User, episode: Episode, draft: SessionDraft, submission: uuid.UUID | None
 ) -> SessionNote:
-    if found := _existing(SessionNote, submission):
+    if found := _existing(SessionNote, submission, episode=episode):
         return found
     try:
         with transaction.atomic():
@@ -469,7 +535,7 @@ def session_record(
             _audit(actor, episode.clinic_id, "session.record", note.id)
     except IntegrityError:
         # Two clinicians saving at once: the other note took this number; the form retries.
-        if found := _existing(SessionNote, submission):
+        if found := _existing(SessionNote, submission, episode=episode):
             return found
         raise
     return note

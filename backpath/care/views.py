@@ -17,8 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backpath.accounts.models import Role, User
-from backpath.accounts.services import invitation_send, user_invite
+from backpath.accounts.models import User
 from backpath.care import selectors, services
 from backpath.care.access import access_episode, access_patient
 from backpath.care.forms import (
@@ -70,7 +69,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @clinician_required
 def patient_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "")[:100]
+    # Free text from a URL: bounded, and without NUL bytes, which PostgreSQL refuses.
+    search = request.GET.get("q", "")[:100].replace("\x00", "")
     return render(
         request,
         "care/patient_list.html",
@@ -88,7 +88,12 @@ def patient_new(request: HttpRequest) -> HttpResponse:
         patient = services.patient_create(actor=_user(request), submission=submission, **data)
         messages.success(request, _("Patient added."))
         return redirect("patient_detail", patient.id)
-    return render(request, "care/patient_form.html", {"form": form})
+    return render(
+        request,
+        "care/patient_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _patient_page(
@@ -121,27 +126,17 @@ def patient_invite(request: HttpRequest, patient_id: str) -> HttpResponse:
     form = InvitePatientForm(request.POST)
     if not form.is_valid():
         return _patient_page(request, patient, form, status=400)
-    email = form.cleaned_data["email"].lower()
-    base_url = request.build_absolute_uri("/")
-    if patient.user is not None:
-        invitation_send(actor=user, user=patient.user, base_url=base_url)
-    elif User.objects.filter(email=email).exists():
-        form.add_error("email", _("This email address already has an account."))
-        return _patient_page(request, patient, form, status=400)
-    else:
-        account = user_invite(
+    try:
+        services.patient_invite(
             actor=user,
-            clinic=user.clinic,  # type: ignore[arg-type]
-            email=email,
-            first_name=patient.first_name,
-            last_name=patient.last_name,
-            role=Role.PATIENT,
+            patient=patient,
+            email=form.cleaned_data["email"],
             language=lang().value,
-            base_url=base_url,
+            base_url=request.build_absolute_uri("/"),
         )
-        patient.user = account
-        patient.email = email
-        patient.save(update_fields=["user", "email"])
+    except services.InviteRefused as refused:
+        form.add_error("email", refused.problem)
+        return _patient_page(request, patient, form, status=400)
     messages.success(request, _("Invitation sent."))
     return redirect("patient_detail", patient.id)
 
@@ -218,6 +213,7 @@ def review(request: HttpRequest, episode_id: str) -> HttpResponse:
         request,
         "care/review.html",
         {"episode": episode, "record": record, "assessment": latest, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -273,7 +269,10 @@ def plan_adjust(request: HttpRequest, episode_id: str) -> HttpResponse:
         messages.success(request, _("The plan was changed; the earlier version is kept."))
         return redirect("plan_detail", episode.id)
     return render(
-        request, "care/plan_adjust.html", {"episode": episode, "plan": plan, "form": form}
+        request,
+        "care/plan_adjust.html",
+        {"episode": episode, "plan": plan, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -311,6 +310,10 @@ def session_new(request: HttpRequest, episode_id: str) -> HttpResponse:
         return redirect("episode_detail", episode.id)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if saved := services.session_already_saved(episode, form.cleaned_data["submission"]):
+            # A double click: the first click saved it; its checks were met then.
+            messages.success(request, _("Session %(number)s saved.") % {"number": saved.number})
+            return redirect("episode_detail", episode.id)
         context = _session_context(episode, record, form)
         check = context["check"]
         data = form.cleaned_data

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from backpath.accounts import views as accounts
+from backpath.care import content_views as content
 from backpath.care import intake_views as intake
 from backpath.care import letters
 from backpath.care import portal_views as portal
@@ -68,5 +69,6 @@ urlpatterns = [
     path("me/", portal.home, name="portal_home"),
     path("me/plan/", portal.plan, name="portal_plan"),
     path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),
+    path("admin/clinical-content/", content.clinical_content, name="clinical_content"),
     path("admin/", admin.site.urls),
 ]

@@ -90,6 +90,16 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("portal_safety", "get", plain("portal_safety"), PATIENTS),
 ]
 
+# The admin's own login guards the read-only clinical content page: staff only.
+STAFF_ONLY = {
+    "anonymous": "admin-login",
+    "amy": "admin-login",
+    "ben": "admin-login",
+    "claire": "admin-login",
+    "xavier": OK,
+    "yara": "admin-login",
+}
+
 
 def outcome(response: object) -> str:
     status = response.status_code  # type: ignore[attr-defined]
@@ -148,8 +158,22 @@ def test_it_keeps_clinic_admins_to_their_own_clinic_in_the_admin(world: World) -
     assert world.client_for(world.claire).get("/admin/").status_code == 302
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_shows_the_clinical_content_read_only_to_staff(world: World, persona: str) -> None:
+    user = None if persona == "anonymous" else getattr(world, persona)
+    response = world.client_for(user).get(reverse("clinical_content"))
+    if STAFF_ONLY[persona] == OK:
+        assert response.status_code == 200
+        assert b"startback" in response.content
+        assert b"CES-1" in response.content
+        assert b"<form" not in response.content.split(b'id="content"')[-1]
+    else:
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
 def test_the_matrix_covers_every_url_of_the_app() -> None:
-    covered = {name for name, _method, _url, _expected in MATRIX}
+    covered = {name for name, _method, _url, _expected in MATRIX} | {"clinical_content"}
     own = {"home", "login", "logout", "invitation_accept", "set_language"}
     own |= {
         n for n in get_resolver().reverse_dict if isinstance(n, str) and n.startswith("password")

@@ -1,0 +1,54 @@
+"""The clinical content, read-only, for the admin: which instruments, red flags and pathway
+rules this installation runs. They are reviewed data files in the package, so the admin
+shows them and never edits them."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from backpath.care.forms import text
+from backpath.care.questionnaires import askable, questionnaire
+from backpath.clinical.instruments import instruments
+from backpath.clinical.pathway import pathway_rules
+from backpath.clinical.redflags import red_flag_bank
+
+
+@staff_member_required
+def clinical_content(request: HttpRequest) -> HttpResponse:
+    bank = red_flag_bank()
+    rows = [
+        {
+            "id": key,
+            "abbreviation": questionnaire(key).abbreviation,
+            "name": text(questionnaire(key).name),
+            "version": f"{questionnaire(key).version} r{questionnaire(key).revision}",
+            "askable": askable(key),
+            "citation": questionnaire(key).citation,
+        }
+        for key in sorted(instruments())
+    ]
+    flags = [
+        {
+            "id": flag.id,
+            "condition": text(bank.conditions[flag.condition].label),
+            "action": text(bank.actions[flag.action].label),
+            "asked_of": flag.asked_of.value,
+            "question": text(flag.question),
+        }
+        for flag in bank.flags
+    ]
+    return render(
+        request,
+        "admin/clinical_content.html",
+        {
+            **admin.site.each_context(request),
+            "title": "Clinical content",
+            "instruments": rows,
+            "flags": flags,
+            "redflags_ruleset": bank.ruleset,
+            "pathway_ruleset": pathway_rules().ruleset,
+        },
+    )

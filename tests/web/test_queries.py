@@ -1,0 +1,187 @@
+"""Every list page answers in a fixed number of queries, however many records it shows.
+
+Each test loads its page once (warm-up), counts the queries of a second load, adds more
+records through the services and checks the count has not moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from backpath.accounts.models import Role, User
+from backpath.care import services
+from backpath.care.models import Episode, Patient
+from tests.web.personas import World, low_risk_answers, review, submit_intake
+
+AssertQueries = Callable[..., Any]
+
+
+def queries(client: Client, path: str) -> int:
+    assert client.get(path).status_code == 200  # warm-up
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def same_count(
+    client: Client, path: str, count: int, django_assert_num_queries: AssertQueries
+) -> None:
+    with django_assert_num_queries(count):
+        assert client.get(path).status_code == 200
+
+
+def more_patients(actor: User, n: int = 5) -> list[Patient]:
+    return [
+        services.patient_create(
+            actor=actor,
+            submission=None,
+            first_name=f"Extra{i}",
+            last_name="Patient",
+            date_of_birth=date(1970 + i, 1, 1),
+            sex="other",
+        )
+        for i in range(n)
+    ]
+
+
+def open_episode(actor: User, patient: Patient) -> Episode:
+    return services.episode_open(
+        actor=actor, patient=patient, extra_instruments=(), submission=None
+    )
+
+
+def session(actor: User, episode: Episode, number: int) -> None:
+    services.session_record(
+        actor=actor,
+        episode=episode,
+        draft=services.SessionDraft(
+            held_on=timezone.localdate() - timedelta(days=10 - number),
+            subjective=f"Session {number}.",
+            objective="",
+            analysis="",
+            plan="",
+            pain_now=5,
+            interventions=("exercise_therapy", "education"),
+            deviation_reason="",
+            over_budget_reason="Flare-up." if number > 3 else "",
+        ),
+        submission=None,
+    )
+
+
+def test_it_shows_the_dashboard_in_fixed_queries(
+    world: World, django_assert_num_queries: AssertQueries
+) -> None:
+    claire = world.client_for(world.claire)
+    path = reverse("dashboard")
+    count = queries(claire, path)
+
+    # Five more open episodes at every stage: intake, ready for review, in treatment, urgent.
+    for number, patient in enumerate(more_patients(world.claire)):
+        episode = open_episode(world.claire, patient)
+        if number >= 1:
+            submit_intake(world.claire, episode, low_risk_answers())
+        if number >= 3:
+            review(world.claire, episode)
+            session(world.claire, episode, 1)
+    urgent = open_episode(world.claire, more_patients(world.claire, 1)[0])
+    services.intake_save_safety(
+        actor=world.claire,
+        episode=urgent,
+        red_flags={"CES-1": True},
+        facts={"smoker": False, "cardiovascular_disease": False},
+    )
+
+    same_count(claire, path, count, django_assert_num_queries)
+    page = claire.get(path).content.decode()
+    # Six more open episodes, and the two for review and the urgent one under "attention".
+    assert page.count("Extra") == 6 + 3
+
+
+def test_it_lists_the_patients_in_fixed_queries(
+    world: World, django_assert_num_queries: AssertQueries
+) -> None:
+    claire = world.client_for(world.claire)
+    path = reverse("patient_list")
+    count = queries(claire, path)
+
+    for patient in more_patients(world.claire):
+        open_episode(world.claire, patient)
+        open_episode(world.claire, patient)
+
+    same_count(claire, path, count, django_assert_num_queries)
+    same_count(claire, path + "?q=Extra", count, django_assert_num_queries)
+    assert claire.get(path).content.decode().count("Extra") == 5
+
+
+def test_it_lists_the_team_in_fixed_queries(
+    world: World, django_assert_num_queries: AssertQueries
+) -> None:
+    xavier = world.client_for(world.xavier)
+    path = reverse("team")
+    count = queries(xavier, path)
+
+    for i in range(5):
+        User.objects.create_user(
+            f"extra{i}@x.example", None, clinic=world.clinic_x, role=Role.CLINICIAN
+        )
+    more_patients(world.claire)
+
+    same_count(xavier, path, count, django_assert_num_queries)
+    assert xavier.get(path).content.decode().count("@x.example") >= 2 + 5
+
+
+def test_it_lists_a_patients_episodes_in_fixed_queries(
+    world: World, django_assert_num_queries: AssertQueries
+) -> None:
+    claire = world.client_for(world.claire)
+    path = reverse("patient_detail", kwargs={"patient_id": world.amy_patient.id})
+    count = queries(claire, path)
+
+    for number in range(5):
+        episode = open_episode(world.claire, world.amy_patient)
+        if number % 2:
+            services.intake_save_safety(
+                actor=world.claire,
+                episode=episode,
+                red_flags={"CES-1": True},
+                facts={"smoker": False, "cardiovascular_disease": False},
+            )
+
+    same_count(claire, path, count, django_assert_num_queries)
+    assert world.amy_patient.episodes.count() == 6
+
+
+def test_it_shows_an_episode_in_fixed_queries_whatever_its_sessions(
+    world: World, django_assert_num_queries: AssertQueries
+) -> None:
+    world.claire.language = "en"
+    world.claire.save(update_fields=["language"])
+    claire = world.client_for(world.claire)
+    episode = world.amy_episode
+    path = reverse("episode_detail", kwargs={"episode_id": episode.id})
+    session(world.claire, episode, 1)
+    count = queries(claire, path)
+
+    for number in (2, 3, 4):
+        session(world.claire, episode, number)
+    services.plan_adjust(
+        actor=world.claire,
+        episode=episode,
+        max_sessions=6,
+        omitted=(),
+        note="",
+        reason="More sessions after a flare-up.",
+        submission=None,
+    )
+
+    same_count(claire, path, count, django_assert_num_queries)
+    assert "4 of 6 sessions used" in claire.get(path).content.decode()
