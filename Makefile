@@ -65,7 +65,7 @@ test: $(STAMP) system-packages
 # Re-extract the interface texts after changing templates or code; translate the new
 # entries in backpath/web/locale/nl/LC_MESSAGES/django.po, then `make messages` again.
 messages: $(STAMP)
-	cd backpath && BACKPATH_DEMO=true DJANGO_SETTINGS_MODULE=backpath.web.settings \
+	cd backpath && BACKPATH_DEMO=true BACKPATH_DATA_DIR=$$(mktemp -d) DJANGO_SETTINGS_MODULE=backpath.web.settings \
 	  ../$(BIN)/django-admin makemessages -l nl --no-obsolete --no-location --ignore=clinical/*
 	$(BIN)/python -c "import polib; p='backpath/web/locale/nl/LC_MESSAGES/django'; polib.pofile(p+'.po').save_as_mofile(p+'.mo')"
 

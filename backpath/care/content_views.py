@@ -8,12 +8,19 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from backpath.care.forms import text
 from backpath.care.questionnaires import askable, questionnaire
 from backpath.clinical.instruments import instruments
 from backpath.clinical.pathway import pathway_rules
-from backpath.clinical.redflags import red_flag_bank
+from backpath.clinical.redflags import AskedOf, red_flag_bank
+
+ASKED_OF = {
+    AskedOf.PATIENT: _("Patient"),
+    AskedOf.CLINICIAN: _("Clinician"),
+    AskedOf.DERIVED: _("Derived from other answers"),
+}
 
 
 @staff_member_required
@@ -35,7 +42,7 @@ def clinical_content(request: HttpRequest) -> HttpResponse:
             "id": flag.id,
             "condition": text(bank.conditions[flag.condition].label),
             "action": text(bank.actions[flag.action].label),
-            "asked_of": flag.asked_of.value,
+            "asked_of": ASKED_OF[flag.asked_of],
             "question": text(flag.question),
         }
         for flag in bank.flags
@@ -45,7 +52,7 @@ def clinical_content(request: HttpRequest) -> HttpResponse:
         "admin/clinical_content.html",
         {
             **admin.site.each_context(request),
-            "title": "Clinical content",
+            "title": _("Clinical content (read-only)"),
             "instruments": rows,
             "flags": flags,
             "redflags_ruleset": bank.ruleset,

@@ -107,7 +107,7 @@ def _instrument_choice(instrument_id: str) -> str:
     definition = questionnaire(instrument_id)
     label = f"{definition.abbreviation} - {text(definition.name)}"
     if not askable(instrument_id):
-        return f"{label} ({_('licensed wording not loaded: not asked')})"
+        return _("%(label)s (licensed wording not loaded: not asked)") % {"label": label}
     return label
 
 
