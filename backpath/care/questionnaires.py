@@ -28,11 +28,18 @@ def questionnaire(instrument_id: str) -> Instrument:
     path = settings.WORDING_DIR / f"{instrument_id}.yaml"
     if not path.is_file():
         return bundled
+    # Fail closed: a broken wording file leaves the instrument unasked, never half-worded.
     try:
         overlay = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        return bundled.with_wording(overlay if isinstance(overlay, dict) else {"items": None})
-    except (yaml.YAMLError, ClinicalInputError, TypeError) as error:
-        # Fail closed: a broken wording file leaves the instrument unasked, never half-worded.
+    except yaml.YAMLError:
+        log.error("wording file %s is not valid YAML", path.name)
+        return bundled
+    if not isinstance(overlay, dict):
+        log.error("wording file %s must hold one mapping", path.name)
+        return bundled
+    try:
+        return bundled.with_wording(overlay)
+    except ClinicalInputError as error:
         log.error("wording file %s is not usable: %s", path.name, error)
         return bundled
 
