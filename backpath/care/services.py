@@ -494,7 +494,10 @@ def session_check(
 
 
 class SessionRefused(Exception):
-    def __init__(self, field: str, problem: str) -> None:
+    """The note does not meet the plan as it stands now (another clinician may have changed
+    it since the form was checked); the form shows the problem on its field."""
+
+    def __init__(self, field: str | None, problem: str) -> None:
         super().__init__(problem)
         self.field = field
         self.problem = problem
@@ -510,12 +513,18 @@ def session_record(
             episode = Episode.objects.select_for_update().get(pk=episode.pk)
             plan = current_plan(episode)
             if plan is None:
-                raise SessionRefused("__all__", "no care plan")
+                raise SessionRefused(None, _("This episode has no care plan yet."))
             check = session_check(episode, plan, draft.interventions)
             if check.needs_reason and not draft.deviation_reason.strip():
-                raise SessionRefused("deviation_reason", "reason required")
+                raise SessionRefused(
+                    "deviation_reason",
+                    _("You chose care the guideline advises against: give the reason."),
+                )
             if check.over_budget and not draft.over_budget_reason.strip():
-                raise SessionRefused("over_budget_reason", "reason required")
+                raise SessionRefused(
+                    "over_budget_reason",
+                    _("This session goes over the profile's session budget: give the reason."),
+                )
             note = SessionNote.objects.create(
                 episode=episode,
                 number=episode.sessions.count() + 1,

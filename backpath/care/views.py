@@ -339,11 +339,16 @@ def session_new(request: HttpRequest, episode_id: str) -> HttpResponse:
                 deviation_reason=data["deviation_reason"].strip(),
                 over_budget_reason=data["over_budget_reason"].strip(),
             )
-            note = services.session_record(
-                actor=user, episode=episode, draft=draft, submission=data["submission"]
-            )
-            messages.success(request, _("Session %(number)s saved.") % {"number": note.number})
-            return redirect("episode_detail", episode.id)
+            try:
+                note = services.session_record(
+                    actor=user, episode=episode, draft=draft, submission=data["submission"]
+                )
+            except services.SessionRefused as refused:
+                form.add_error(refused.field, refused.problem)
+            else:
+                number = note.number
+                messages.success(request, _("Session %(number)s saved.") % {"number": number})
+                return redirect("episode_detail", episode.id)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "care/session_form.html", _session_context(episode, record, form), status=status

@@ -896,3 +896,24 @@ def test_it_records_contact_about_an_urgent_episode_only_once(english: World) ->
     services.urgent_acknowledge(actor=english.claire, episode=episode)
     episode.refresh_from_db()
     assert episode.urgent_seen_at is None
+
+
+def test_it_refuses_a_session_the_plan_no_longer_allows(english: World) -> None:
+    """The view checked the plan; the service checks it again inside its transaction."""
+    draft = services.SessionDraft(
+        held_on=timezone.localdate(),
+        subjective="",
+        objective="",
+        analysis="",
+        plan="",
+        pain_now=None,
+        interventions=("tens",),
+        deviation_reason="",
+        over_budget_reason="",
+    )
+    with pytest.raises(services.SessionRefused) as refused:
+        services.session_record(
+            actor=english.claire, episode=english.amy_episode, draft=draft, submission=None
+        )
+    assert refused.value.field == "deviation_reason"
+    assert not english.amy_episode.sessions.exists()
