@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "backpath.accounts",
     "backpath.care",
+    "backpath.programs",
     "backpath.web",
 ]
 

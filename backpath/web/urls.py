@@ -12,6 +12,7 @@ from backpath.care import intake_views as intake
 from backpath.care import letters
 from backpath.care import portal_views as portal
 from backpath.care import views as care
+from backpath.programs import views as programs
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -66,6 +67,11 @@ urlpatterns = [
     ),
     path("episodes/<uuid:episode_id>/intake/urgent/", intake.intake_urgent, name="intake_urgent"),
     path("episodes/<uuid:episode_id>/intake/done/", intake.intake_done, name="intake_done"),
+    path("episodes/<uuid:episode_id>/program/", programs.program_detail, name="program_detail"),
+    path("episodes/<uuid:episode_id>/program/edit/", programs.program_edit, name="program_edit"),
+    path("me/today/", programs.today, name="today"),
+    path("me/today/exercise/", programs.log_exercise, name="log_exercise"),
+    path("me/today/activity/", programs.log_quota, name="log_quota"),
     path("me/", portal.home, name="portal_home"),
     path("me/plan/", portal.plan, name="portal_plan"),
     path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),

@@ -88,6 +88,13 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("portal_home", "get", plain("portal_home"), PATIENTS),
     ("portal_plan", "get", plain("portal_plan"), PATIENTS),
     ("portal_safety", "get", plain("portal_safety"), PATIENTS),
+    ("program_detail", "get", episode("program_detail"), STAFF_X),
+    ("program_edit", "get", episode("program_edit"), STAFF_X),
+    ("program_edit", "post", episode("program_edit"), STAFF_X),
+    ("today", "get", plain("today"), PATIENTS),
+    ("log_exercise", "post", plain("log_exercise"), PATIENTS),
+    # Nobody in the world has a graded-activity quota yet: there is nothing to log to.
+    ("log_quota", "post", plain("log_quota"), NOBODY),
 ]
 
 # The admin's own login guards the read-only clinical content page: staff only.

@@ -19,6 +19,7 @@ from backpath.clinical.citations import citations
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
+from backpath.exercises.library import library
 
 register = template.Library()
 
@@ -141,3 +142,19 @@ def band_label(score: dict[str, Any]) -> str:
         if band.id == score["band"]:
             return text(band.label)
     return str(score["band"] or "")
+
+
+@register.filter
+def exercise_name(exercise_id: str) -> str:
+    exercise = library().get(exercise_id)
+    return text(exercise.name) if exercise else exercise_id
+
+
+@register.filter
+def dosage_label(item: Any) -> str:
+    """A program item's dosage in words: 2 x 10, 3 x 20 s, or 15 min."""
+    if item.minutes:
+        return _("%(minutes)s min") % {"minutes": item.minutes}
+    if item.hold_seconds:
+        return _("%(reps)s x %(seconds)s s") % {"reps": item.reps, "seconds": item.hold_seconds}
+    return _("%(sets)s x %(reps)s") % {"sets": item.sets, "reps": item.reps}

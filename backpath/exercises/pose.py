@@ -1,0 +1,80 @@
+"""How an exercise is drawn: a side view of a person, as segment angles at start and end.
+
+Angles are absolute, in degrees, measured clockwise from straight up in the picture:
+0 = up, 90 = forward (the way the person faces, to the right), 180 = down, 270 = backward.
+A standing person is trunk 0, head 0, thighs 180, shins 180, feet 90, arms 180. A person
+lying on their back with the head to the left is trunk 270, head 270.
+
+Each segment hangs from the joint before it: trunk and thighs from the hip, head and upper
+arms from the shoulder, shins from the knee, feet from the ankle, forearms from the elbow.
+``near`` limbs face the viewer; ``far`` limbs default to the near ones and are drawn behind.
+The renderer puts the figure's lowest point on the floor (or the pelvis on a chair's seat).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from backpath.clinical.models import FrozenModel
+
+Angle = float
+
+
+class Prop(StrEnum):
+    MAT = "mat"
+    CHAIR = "chair"
+    WALL = "wall"  # behind the person
+    STEP = "step"
+    BOX = "box"
+    BED = "bed"
+
+
+class Limbs(FrozenModel):
+    thigh: Angle | None = None
+    shin: Angle | None = None
+    foot: Angle | None = None
+    upper_arm: Angle | None = None
+    forearm: Angle | None = None
+
+
+class Stance(FrozenModel):
+    """One moment of the movement: every segment's absolute angle."""
+
+    trunk: Angle = Field(ge=-360, le=360)
+    head: Angle = Field(ge=-360, le=360)
+    thigh: Angle = Field(ge=-360, le=360)
+    shin: Angle = Field(ge=-360, le=360)
+    foot: Angle = Field(ge=-360, le=360)
+    upper_arm: Angle = Field(ge=-360, le=360)
+    forearm: Angle = Field(ge=-360, le=360)
+    far: Limbs = Limbs()  # the limbs on the far side, where they differ
+    seated: bool = False  # pelvis rests on the chair or box seat
+
+
+class Joint(StrEnum):
+    HEAD = "head"
+    SHOULDER = "shoulder"
+    ELBOW = "elbow"
+    HAND = "hand"
+    HIP = "hip"
+    KNEE = "knee"
+    ANKLE = "ankle"
+    TOE = "toe"
+    FAR_HAND = "far_hand"
+    FAR_KNEE = "far_knee"
+    FAR_ANKLE = "far_ankle"
+
+
+class Pose(FrozenModel):
+    props: tuple[Prop, ...] = ()
+    start: Stance
+    end: Stance | None = None  # a held position has no end
+    moves: tuple[Joint, ...] = ()  # joints that get an arrow from start to end
+
+    @model_validator(mode="after")
+    def _arrows_need_an_end(self) -> Pose:
+        if self.moves and self.end is None:
+            raise ValueError("moves: arrows need an end position")
+        return self

@@ -1,0 +1,200 @@
+"""Home exercise programs: a suggested program from the care plan and the patient, and the
+time-contingent quota of graded activity.
+
+Sources: KNGF 2021 C.2 (tailor exercise to needs, preferences and possibilities; P1 self-
+directed, P2/P3 supervised; functional training of limited activities; LRS with high
+reactivity aims at pain reduction), KNGF 2021 C.3 (graded activity, exposure in vivo,
+relaxation) and CLINICAL.md §7.3 (graded activity: baseline, start below baseline, a fixed
+increment regardless of pain, up to the goal). A suggestion is a starting point: the
+clinician adds, removes, reorders and sets the dosage before publishing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from math import ceil
+
+from backpath.clinical.errors import ClinicalInputError
+from backpath.clinical.stratification import Profile
+from backpath.exercises.library import Category, Caution, Dosage, Equipment, Exercise
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    """What the builder needs to know about the patient."""
+
+    profile: Profile
+    lrs: bool = False
+    lrs_high_reactivity: bool = False
+    fear_of_movement: bool = False
+    level: int = 2  # 1-5, the clinician's judgement of what the patient can do now
+    equipment: frozenset[Equipment] = frozenset({Equipment.MAT, Equipment.CHAIR, Equipment.WALL})
+    osteoporosis: bool = False
+    balance_problems: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Prescription:
+    exercise_id: str
+    dosage: Dosage
+    per_week: int
+    why: str  # the rule that chose it, for the clinician
+
+
+# Which categories a program covers, in this order, per profile (KNGF 2021 C.2/C.3):
+# everyone stays active (aerobic first); low risk keeps it short and self-directed; medium
+# and high add functional training; high adds relaxation for the psychosocial factors.
+SLOTS: Mapping[Profile, tuple[Category, ...]] = {
+    Profile.LOW: (Category.AEROBIC, Category.MOBILITY, Category.STRENGTH),
+    Profile.MEDIUM: (
+        Category.AEROBIC,
+        Category.MOBILITY,
+        Category.MOTOR_CONTROL,
+        Category.STRENGTH,
+        Category.FUNCTIONAL,
+    ),
+    Profile.HIGH: (
+        Category.AEROBIC,
+        Category.FUNCTIONAL,
+        Category.MOTOR_CONTROL,
+        Category.STRENGTH,
+        Category.MOBILITY,
+        Category.RELAXATION,
+    ),
+}
+
+# Sessions per week by category (CLINICAL.md §7.4): aerobic most days, strength 2-3.
+PER_WEEK: Mapping[Category, int] = {
+    Category.AEROBIC: 5,
+    Category.MOBILITY: 5,
+    Category.STRETCHING: 3,
+    Category.MOTOR_CONTROL: 3,
+    Category.STRENGTH: 3,
+    Category.FUNCTIONAL: 5,
+    Category.RELAXATION: 5,
+}
+
+
+def excluded_by(exercise: Exercise, patient: Patient) -> str | None:
+    """Why this exercise does not suit this patient now, or None when it does."""
+    cautions = {note.when for note in exercise.cautions}
+    if patient.profile not in exercise.profiles:
+        return "profile"
+    if patient.lrs_high_reactivity and Caution.LRS_HIGH_REACTIVITY in cautions:
+        return "lrs_high_reactivity"
+    if patient.osteoporosis and Caution.OSTEOPOROSIS in cautions:
+        return "osteoporosis"
+    if patient.balance_problems and Caution.BALANCE in cautions:
+        return "balance"
+    if not set(exercise.equipment) <= patient.equipment:
+        return "equipment"
+    # Fear of movement: begin low in the exposure hierarchy (KNGF C.3), one level below.
+    ceiling = max(1, patient.level - 1) if patient.fear_of_movement else patient.level
+    if exercise.level > ceiling:
+        return "level"
+    return None
+
+
+def suggest_program(
+    patient: Patient, exercises: Mapping[str, Exercise]
+) -> tuple[Prescription, ...]:
+    """One exercise per slot of the profile, the hardest that suits the patient.
+
+    Ties go to the exercise with fewer cautions, then by id, so the result is stable.
+    """
+    suitable = [e for e in exercises.values() if excluded_by(e, patient) is None]
+    chosen: list[Prescription] = []
+    used: set[str] = set()
+    for category in SLOTS[patient.profile]:
+        candidates = [e for e in suitable if e.category is category and e.id not in used]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda e: (-e.level, len(e.cautions), e.id))
+        used.add(best.id)
+        chosen.append(
+            Prescription(
+                exercise_id=best.id,
+                dosage=best.dosage,
+                per_week=PER_WEEK[category],
+                why=f"PRG-{patient.profile.value.upper()}-{category.value.upper()}",
+            )
+        )
+    return tuple(chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class GradedQuota:
+    """A time-contingent weekly quota for one activity (CLINICAL.md §7.3).
+
+    ``baseline`` is the average measured over several days; the start is below it; each
+    week adds the same ``increment``, whatever the pain, until ``goal``.
+    """
+
+    activity: str
+    unit: str  # "minutes" or "steps" or "repetitions"
+    baseline: int
+    start: int
+    increment: int
+    goal: int
+
+    def __post_init__(self) -> None:
+        if not self.activity.strip():
+            raise ClinicalInputError("activity", "name the activity")
+        if self.baseline < 1:
+            raise ClinicalInputError("baseline", "must be at least 1")
+        if not 1 <= self.start < self.baseline:
+            raise ClinicalInputError(
+                "start", f"must be from 1 to below the baseline ({self.baseline})"
+            )
+        if self.increment < 1:
+            raise ClinicalInputError("increment", "must be at least 1")
+        if self.goal <= self.start:
+            raise ClinicalInputError("goal", f"must be above the start ({self.start})")
+
+    @classmethod
+    def from_baseline(
+        cls, activity: str, unit: str, baseline: int, goal: int, weeks: int
+    ) -> GradedQuota:
+        """Start at 80% of baseline and reach the goal in about ``weeks`` equal steps."""
+        if weeks < 1:
+            raise ClinicalInputError("weeks", "must be at least 1")
+        start = max(1, min(baseline - 1, (baseline * 4) // 5))
+        increment = max(1, ceil((goal - start) / weeks))
+        return cls(activity, unit, baseline, start, increment, goal)
+
+    def target(self, week: int) -> int:
+        """The quota for week ``week`` (1-based): start, then one increment a week, capped."""
+        if week < 1:
+            raise ClinicalInputError("week", "weeks count from 1")
+        return min(self.goal, self.start + (week - 1) * self.increment)
+
+    @property
+    def weeks_to_goal(self) -> int:
+        return 1 + ceil((self.goal - self.start) / self.increment)
+
+
+def filter_library(
+    exercises: Mapping[str, Exercise],
+    *,
+    text: str = "",
+    categories: Collection[Category] = (),
+    max_level: int = 5,
+    equipment: Collection[Equipment] | None = None,
+    lang: str = "nl",
+) -> list[Exercise]:
+    """Search the library by name words, category, level and available equipment."""
+    words = text.lower().split()
+    found = []
+    for exercise in exercises.values():
+        name = (exercise.name.nl if lang == "nl" else exercise.name.en).lower()
+        if words and not all(word in name or word in exercise.id for word in words):
+            continue
+        if categories and exercise.category not in categories:
+            continue
+        if exercise.level > max_level:
+            continue
+        if equipment is not None and not set(exercise.equipment) <= set(equipment):
+            continue
+        found.append(exercise)
+    return sorted(found, key=lambda e: (list(Category).index(e.category), e.level, e.id))

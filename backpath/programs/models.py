@@ -1,0 +1,141 @@
+"""Home exercise programs as the clinic prescribes them and the patient logs them.
+
+A program is versioned like a care plan: publishing a change adds a version, and the patient
+always sees the highest published one. Logs point at the program item they were made for, so
+adherence stays readable across versions.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backpath.care.models import Episode
+
+
+class Program(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="programs")
+    number = models.PositiveIntegerField()
+    note = models.TextField(_("note for the patient"), blank=True)
+    reason = models.TextField(blank=True)  # why this version differs from the one before
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    submission = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("home exercise program")
+        verbose_name_plural = _("home exercise programs")
+        ordering = ("episode", "number")
+        constraints = (
+            models.UniqueConstraint(fields=("episode", "number"), name="one_program_per_number"),
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(reason=""), name="program_change_has_reason"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"program v{self.number} {self.episode}"
+
+
+class ProgramItem(models.Model):
+    """One exercise in a program with its dosage: sets x reps, hold x reps, or minutes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    exercise_id = models.CharField(max_length=40)
+    sets = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    per_week = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("program", "position")
+        constraints = (
+            models.UniqueConstraint(fields=("program", "position"), name="one_item_per_position"),
+            models.CheckConstraint(
+                condition=Q(per_week__gte=1) & Q(per_week__lte=14), name="per_week_1_to_14"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.exercise_id} ({self.program})"
+
+
+class Quota(models.Model):
+    """The graded-activity quota of a program (backpath.exercises.programs.GradedQuota)."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="quota")
+    activity = models.CharField(_("activity"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=20)
+    baseline = models.PositiveIntegerField(_("baseline per week"))
+    start = models.PositiveIntegerField(_("start per week"))
+    increment = models.PositiveIntegerField(_("increase per week"))
+    goal = models.PositiveIntegerField(_("goal per week"))
+    starts_on = models.DateField(_("first week starts on"))
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("baseline")) & Q(goal__gt=models.F("start")),
+                name="quota_starts_below_baseline_and_rises",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.program}"
+
+
+class ExerciseLog(models.Model):
+    """The patient did (or skipped) one exercise on one day, with pain and difficulty."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    item = models.ForeignKey(ProgramItem, on_delete=models.PROTECT, related_name="logs")
+    day = models.DateField()
+    done = models.BooleanField()
+    pain = models.PositiveSmallIntegerField(null=True, blank=True)  # NPRS 0-10 during/after
+    difficulty = models.PositiveSmallIntegerField(null=True, blank=True)  # 1 easy .. 5 too hard
+    logged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("day",)
+        constraints = (
+            models.UniqueConstraint(fields=("item", "day"), name="one_log_per_item_per_day"),
+            models.CheckConstraint(
+                condition=Q(pain__isnull=True) | Q(pain__lte=10), name="log_pain_0_to_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty__isnull=True)
+                | (Q(difficulty__gte=1) & Q(difficulty__lte=5)),
+                name="log_difficulty_1_to_5",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.day}"
+
+
+class QuotaLog(models.Model):
+    """How much of the activity the patient did on a day (minutes, steps ...)."""
+
+    quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="logs")
+    day = models.DateField()
+    amount = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("day",)
+        constraints = (
+            models.UniqueConstraint(fields=("quota", "day"), name="one_quota_log_per_day"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.quota} {self.day}: {self.amount}"

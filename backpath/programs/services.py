@@ -1,0 +1,144 @@
+"""Writes for home exercise programs: publishing a version, and the patient's logs.
+
+The choice of exercises comes from ``backpath.exercises.programs``; these functions check
+a clinician's edits against the library and store them, each in one transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import SuspiciousOperation
+from django.db import transaction
+from django.utils import timezone
+
+from backpath.accounts.models import User
+from backpath.care.models import AuditEvent, Episode
+from backpath.clinical.errors import ClinicalInputError
+from backpath.exercises.library import Dosage, library
+from backpath.exercises.programs import GradedQuota
+from backpath.programs.models import ExerciseLog, Program, ProgramItem, Quota, QuotaLog
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDraft:
+    exercise_id: str
+    dosage: Dosage
+    per_week: int
+
+
+class ProgramRefused(Exception):
+    def __init__(self, field: str | None, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem
+
+
+def current_program(episode: Episode) -> Program | None:
+    return episode.programs.order_by("-number").first()
+
+
+def program_publish(
+    *,
+    actor: User,
+    episode: Episode,
+    items: list[ItemDraft],
+    quota: GradedQuota | None,
+    note: str,
+    reason: str,
+    submission: uuid.UUID | None,
+) -> Program:
+    """Publish a new version; the patient sees it at once. An empty program is refused."""
+    if submission is not None:
+        found = Program.objects.filter(submission=submission).first()
+        if found is not None:
+            if found.episode_id != episode.pk:
+                raise SuspiciousOperation("a form's submission id was reused elsewhere")
+            return found
+    if not items and quota is None:
+        raise ProgramRefused(None, "empty")
+    unknown = [item.exercise_id for item in items if item.exercise_id not in library()]
+    if unknown:
+        raise ProgramRefused(None, f"unknown exercise: {', '.join(unknown)}")
+    with transaction.atomic():
+        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        previous = current_program(episode)
+        number = previous.number + 1 if previous else 1
+        if number > 1 and not reason.strip():
+            raise ProgramRefused("reason", "reason")
+        program = Program.objects.create(
+            episode=episode,
+            number=number,
+            note=note,
+            reason=reason.strip() if number > 1 else "",
+            created_by=actor,
+            submission=submission,
+        )
+        ProgramItem.objects.bulk_create(
+            ProgramItem(
+                program=program,
+                position=position,
+                exercise_id=item.exercise_id,
+                sets=item.dosage.sets,
+                reps=item.dosage.reps,
+                hold_seconds=item.dosage.hold_seconds,
+                minutes=item.dosage.minutes,
+                per_week=item.per_week,
+            )
+            for position, item in enumerate(items, start=1)
+        )
+        if quota is not None:
+            Quota.objects.create(
+                program=program,
+                activity=quota.activity,
+                unit=quota.unit,
+                baseline=quota.baseline,
+                start=quota.start,
+                increment=quota.increment,
+                goal=quota.goal,
+                starts_on=timezone.localdate(),
+            )
+        AuditEvent.objects.create(
+            actor=actor, clinic_id=episode.clinic_id, action="program.publish", object_id=program.id
+        )
+    return program
+
+
+def graded(quota: Quota) -> GradedQuota:
+    return GradedQuota(
+        quota.activity, quota.unit, quota.baseline, quota.start, quota.increment, quota.goal
+    )
+
+
+def quota_week(quota: Quota, day: date) -> int:
+    """The quota week ``day`` falls in (1-based; days before the start count as week 1)."""
+    return max(1, (day - quota.starts_on).days // 7 + 1)
+
+
+def week_start(quota: Quota, day: date) -> date:
+    return quota.starts_on + timedelta(weeks=quota_week(quota, day) - 1)
+
+
+def exercise_log(
+    *, item: ProgramItem, day: date, done: bool, pain: int | None, difficulty: int | None
+) -> ExerciseLog:
+    """Record one exercise for one day; logging the same day again corrects it."""
+    if day > timezone.localdate():
+        raise ClinicalInputError("day", "cannot log a day in the future")
+    log, _created = ExerciseLog.objects.update_or_create(
+        item=item,
+        day=day,
+        defaults={"done": done, "pain": pain, "difficulty": difficulty},
+    )
+    return log
+
+
+def quota_log(*, quota: Quota, day: date, amount: int) -> QuotaLog:
+    if day > timezone.localdate():
+        raise ClinicalInputError("day", "cannot log a day in the future")
+    log, _created = QuotaLog.objects.update_or_create(
+        quota=quota, day=day, defaults={"amount": amount}
+    )
+    return log

@@ -1,0 +1,265 @@
+"""Home exercise program pages: the clinician's builder and the patient's "today"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backpath.accounts.models import User
+from backpath.care import selectors
+from backpath.care.access import access_episode, episodes_for
+from backpath.care.forms import lang
+from backpath.care.models import Episode
+from backpath.care.portal_views import patient_required
+from backpath.care.views import clinician_required
+from backpath.clinical.stratification import Profile
+from backpath.exercises.library import Category, library
+from backpath.exercises.programs import Patient, filter_library, suggest_program
+from backpath.programs import services
+from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm
+from backpath.programs.models import ExerciseLog, Program
+
+
+def _builder_patient(record: selectors.EpisodeRecord) -> Patient:
+    """What the suggestion knows of the patient, from the plan and the latest assessment."""
+    assert record.plan is not None
+    assert record.latest is not None
+    result = record.latest.result["en"]
+    factors = {f["id"] for f in result["prognostic_factors"]}
+    flags = set(result["red_flags"])
+    return Patient(
+        profile=Profile(record.plan.profile),
+        lrs=result["classification"]["diagnosis"] == "lrs",
+        fear_of_movement="fear_of_movement" in factors,
+        # FRA-6 (demographic risk of osteoporotic fracture): leave loaded flexion out.
+        osteoporosis="FRA-6" in flags,
+    )
+
+
+def _initial_items(
+    record: selectors.EpisodeRecord, program: Program | None
+) -> list[dict[str, Any]]:
+    if program is not None:
+        return [
+            {
+                "exercise_id": item.exercise_id,
+                "sets": item.sets,
+                "reps": item.reps,
+                "hold_seconds": item.hold_seconds,
+                "minutes": item.minutes,
+                "per_week": item.per_week,
+                "ORDER": item.position,
+            }
+            for item in program.items.all()
+        ]
+    suggested = suggest_program(_builder_patient(record), library())
+    return [
+        {
+            "exercise_id": p.exercise_id,
+            **p.dosage.model_dump(),
+            "per_week": p.per_week,
+            "ORDER": position,
+        }
+        for position, p in enumerate(suggested, start=1)
+    ]
+
+
+def _with_added(data: QueryDict, exercise_id: str) -> QueryDict:
+    """The posted formset plus one row for ``exercise_id`` at its library dosage."""
+    exercise = library().get(exercise_id)
+    if exercise is None:
+        raise Http404
+    posted = data.copy()
+    total = int(posted.get("form-TOTAL_FORMS", 0))
+    prefix = f"form-{total}-"
+    posted[prefix + "exercise_id"] = exercise_id
+    for field, value in exercise.dosage.model_dump().items():
+        posted[prefix + field] = "" if value is None else str(value)
+    posted[prefix + "per_week"] = "3"
+    posted[prefix + "ORDER"] = str(total + 1)
+    posted["form-TOTAL_FORMS"] = str(total + 1)
+    return posted
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def program_edit(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = access_episode(user, episode_id, need_clinician=True)
+    record = selectors.episode_record(episode)
+    if record.plan is None or not episode.is_open:
+        messages.error(request, _("A home program starts once the care plan is set."))
+        return redirect("episode_detail", episode.id)
+    current = services.current_program(episode)
+    status = 200
+    if request.method == "POST":
+        data: Any = request.POST
+        if added := request.POST.get("add"):
+            data = _with_added(request.POST, added)
+        items = ItemFormSet(data)
+        form = ProgramForm(data, needs_reason=current is not None)
+        if "publish" in request.POST and items.is_valid() and form.is_valid():
+            drafts = [
+                services.ItemDraft(
+                    f.cleaned_data["exercise_id"],
+                    f.cleaned_data["dosage"],
+                    f.cleaned_data["per_week"],
+                )
+                for f in items.ordered_forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.program_publish(
+                    actor=user,
+                    episode=episode,
+                    items=drafts,
+                    quota=form.cleaned_data["quota"],
+                    note=form.cleaned_data["note"],
+                    reason=form.cleaned_data["reason"],
+                    submission=form.cleaned_data["submission"],
+                )
+            except services.ProgramRefused:
+                form.add_error(None, _("A program needs at least one exercise or a quota."))
+            else:
+                messages.success(request, _("The program is published; the patient sees it now."))
+                return redirect("program_detail", episode.id)
+        if "publish" in request.POST:
+            status = 400
+    else:
+        items = ItemFormSet(initial=_initial_items(record, current))
+        form = ProgramForm(needs_reason=current is not None)
+    search = form["search"].value() or ""
+    category = form["category"].value() or ""
+    results = filter_library(
+        library(),
+        text=str(search),
+        categories=[Category(category)] if category in {c.value for c in Category} else [],
+        lang=lang().value,
+    )
+    return render(
+        request,
+        "programs/edit.html",
+        {
+            "episode": episode,
+            "items": items,
+            "form": form,
+            "current": current,
+            "results": [
+                {"id": e.id, "name": e.name(lang()), "level": e.level} for e in results[:12]
+            ],
+            "result_count": len(results),
+        },
+        status=status,
+    )
+
+
+@clinician_required
+def program_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = access_episode(user, episode_id, need_clinician=True)
+    programs = list(episode.programs.prefetch_related("items").order_by("-number"))
+    if not programs:
+        return redirect("program_edit", episode.id)
+    return render(
+        request,
+        "programs/detail.html",
+        {"episode": episode, "program": programs[0], "history": programs},
+    )
+
+
+def _patient_episode(user: User) -> Episode | None:
+    return episodes_for(user).order_by("-opened_at").first()
+
+
+@patient_required
+def today(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = _patient_episode(user)
+    program = services.current_program(episode) if episode else None
+    day = timezone.localdate()
+    context: dict[str, Any] = {"program": program, "day": day}
+    if program is not None:
+        items = list(program.items.all())
+        monday = day - timedelta(days=day.weekday())
+        logs = ExerciseLog.objects.filter(item__in=items, day__gte=monday, day__lte=day)
+        done_this_week: dict[Any, int] = {}
+        today_logs = {}
+        for log in logs:
+            if log.done:
+                done_this_week[log.item_id] = done_this_week.get(log.item_id, 0) + 1
+            if log.day == day:
+                today_logs[log.item_id] = log
+        language = lang()
+        context["pain_scale"] = range(11)
+        context["rows"] = [
+            {
+                "item": item,
+                "name": exercise.name(language),
+                "steps": getattr(exercise.instructions, language.value),
+                "feel": exercise.feel(language),
+                "done_this_week": done_this_week.get(item.id, 0),
+                "log": today_logs.get(item.id),
+            }
+            for item in items
+            if (exercise := library().get(item.exercise_id)) is not None
+        ]
+        quota = getattr(program, "quota", None)
+        if quota is not None:
+            start = services.week_start(quota, day)
+            done = sum(log.amount for log in quota.logs.filter(day__gte=start, day__lte=day))
+            context["quota"] = {
+                "quota": quota,
+                "target": services.graded(quota).target(services.quota_week(quota, day)),
+                "done": done,
+                "week": services.quota_week(quota, day),
+                "form": QuotaLogForm(),
+            }
+    return render(request, "programs/today.html", context)
+
+
+@patient_required
+@require_POST
+def log_exercise(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = _patient_episode(user)
+    program = services.current_program(episode) if episode else None
+    form = LogForm(request.POST)
+    if program is None or not form.is_valid():
+        messages.error(request, _("That did not work; choose done or skipped and try again."))
+        return redirect("today")
+    # Only items of the patient's own current program: anything else is not theirs (404).
+    item = program.items.filter(pk=form.cleaned_data["item"]).first()
+    if item is None:
+        raise Http404
+    services.exercise_log(
+        item=item,
+        day=timezone.localdate(),
+        done=form.cleaned_data["done"],
+        pain=form.cleaned_data["pain"],
+        difficulty=form.cleaned_data["difficulty"],
+    )
+    return redirect("today")
+
+
+@patient_required
+@require_POST
+def log_quota(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = _patient_episode(user)
+    program = services.current_program(episode) if episode else None
+    quota = getattr(program, "quota", None) if program else None
+    if quota is None:
+        raise Http404
+    form = QuotaLogForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a whole number from 0."))
+        return redirect("today")
+    services.quota_log(quota=quota, day=timezone.localdate(), amount=form.cleaned_data["amount"])
+    return redirect("today")

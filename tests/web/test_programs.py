@@ -1,0 +1,144 @@
+"""Home exercise programs over HTTP: the clinician builds and publishes, the patient logs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from backpath.exercises.library import library
+from backpath.programs.models import ExerciseLog, Program, Quota
+from tests.web.personas import World
+
+
+def edit_url(world: World) -> str:
+    return reverse("program_edit", kwargs={"episode_id": world.amy_episode.id})
+
+
+def row(index: int, exercise_id: str, **dosage: Any) -> dict[str, str]:
+    values = {"per_week": "3", "ORDER": str(index + 1), **dosage}
+    data = {f"form-{index}-exercise_id": exercise_id}
+    data.update({f"form-{index}-{key}": str(value) for key, value in values.items()})
+    return data
+
+
+def publish(rows: list[dict[str, str]], **extra: str) -> dict[str, str]:
+    data = {
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": "0",
+        "submission": str(uuid.uuid4()),
+        "publish": "1",
+    }
+    for part in rows:
+        data.update(part)
+    data.update(extra)
+    return data
+
+
+def test_it_suggests_a_program_from_the_care_plan(world: World) -> None:
+    page = world.client_for(world.claire).get(edit_url(world))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="form-TOTAL_FORMS"' in body
+    # Amy is low risk; every suggested row is an exercise of the library.
+    suggested = list(page.context["items"].initial)
+    assert suggested
+    assert all(item["exercise_id"] in library() for item in suggested)
+
+
+def test_it_publishes_a_program_the_patient_sees_and_logs(world: World) -> None:
+    claire = world.client_for(world.claire)
+    response = claire.post(
+        edit_url(world),
+        publish(
+            [row(0, "bridge", sets=2, reps=10)],
+            note="Elke ochtend.",
+            quota_activity="wandelen",
+            quota_unit="minutes",
+            quota_baseline="60",
+            quota_goal="150",
+            quota_weeks="6",
+        ),
+    )
+    assert response.status_code == 302
+    program = Program.objects.get(episode=world.amy_episode)
+    assert program.number == 1
+    assert [i.exercise_id for i in program.items.all()] == ["bridge"]
+    quota = Quota.objects.get(program=program)
+    assert (quota.start, quota.goal) == (48, 150)
+
+    amy = world.client_for(world.amy)
+    today = amy.get(reverse("today"))
+    assert today.status_code == 200
+    assert "Elke ochtend." in today.content.decode()
+    item = program.items.get()
+    logged = amy.post(reverse("log_exercise"), {"item": str(item.id), "done": "yes", "pain": "3"})
+    assert logged.status_code == 302
+    log = ExerciseLog.objects.get(item=item)
+    assert (log.done, log.pain) == (True, 3)
+    assert amy.post(reverse("log_quota"), {"amount": "20"}).status_code == 302
+    assert quota.logs.get().amount == 20
+
+
+def test_it_refuses_an_empty_program_and_an_impossible_dosage(world: World) -> None:
+    world.claire.language = "en"
+    world.claire.save(update_fields=["language"])
+    claire = world.client_for(world.claire)
+    empty = claire.post(edit_url(world), publish([]))
+    assert empty.status_code == 400
+    assert "at least one exercise" in empty.content.decode()
+    bad = claire.post(edit_url(world), publish([row(0, "bridge", sets=2)]))  # sets, no reps
+    assert bad.status_code == 400
+    assert not Program.objects.exists()
+
+
+def test_it_asks_a_reason_for_a_new_version(world: World) -> None:
+    claire = world.client_for(world.claire)
+    assert (
+        claire.post(edit_url(world), publish([row(0, "bridge", sets=2, reps=10)])).status_code
+        == 302
+    )
+    again = claire.post(edit_url(world), publish([row(0, "bridge", sets=3, reps=10)]))
+    assert again.status_code == 400
+    assert Program.objects.count() == 1
+    done = claire.post(
+        edit_url(world), publish([row(0, "bridge", sets=3, reps=10)], reason="Goed gegaan.")
+    )
+    assert done.status_code == 302
+    assert list(Program.objects.values_list("number", flat=True)) == [1, 2]
+
+
+def test_it_adds_an_exercise_from_the_library_without_publishing(world: World) -> None:
+    data = publish([])
+    data.pop("publish")
+    data["add"] = "bridge"
+    page = world.client_for(world.claire).post(edit_url(world), data)
+    assert page.status_code == 200
+    assert page.context["items"].total_form_count() == 1
+    assert not Program.objects.exists()
+
+
+def test_it_refuses_a_log_for_another_patients_program(world: World) -> None:
+    claire = world.client_for(world.claire)
+    claire.post(edit_url(world), publish([row(0, "bridge", sets=2, reps=10)]))
+    item = Program.objects.get().items.get()
+    # Ben has no program; Amy's item is not his to log.
+    response = world.client_for(world.ben).post(
+        reverse("log_exercise"), {"item": str(item.id), "done": "yes"}
+    )
+    assert response.status_code in (302, 404)
+    assert not ExerciseLog.objects.exists()
+
+
+@pytest.mark.parametrize("pain", ["11", "-1", "x"])
+def test_it_refuses_an_impossible_pain_score(world: World, pain: str) -> None:
+    claire = world.client_for(world.claire)
+    claire.post(edit_url(world), publish([row(0, "bridge", sets=2, reps=10)]))
+    item = Program.objects.get().items.get()
+    response = world.client_for(world.amy).post(
+        reverse("log_exercise"), {"item": str(item.id), "done": "yes", "pain": pain}
+    )
+    assert response.status_code == 302
+    assert not ExerciseLog.objects.exists()
