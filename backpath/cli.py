@@ -14,13 +14,16 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from backpath import __version__
 from backpath.clinical.batch import RowScorer, output_columns
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.instruments import instrument
 from backpath.clinical.language import Lang
+
+if TYPE_CHECKING:
+    from backpath.exercises.library import Exercise
 
 # The JSON commands import their modules when they run, so that the batch command, which
 # researchers call on many files, starts without loading the whole clinical flow.
@@ -211,6 +214,39 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_exercises(args: argparse.Namespace) -> int:
+    from backpath.exercises.library import library
+
+    exercises = library()
+    if args.action is None:  # argparse allows only "render" otherwise
+        _print_json([_exercise_json(exercise) for exercise in exercises.values()])
+        return 0
+    if not args.id:
+        raise BadInput("exercises render: name an exercise id")
+    if args.id not in exercises:
+        raise BadInput(f"{args.id}: no such exercise; `backpath exercises` lists them")
+    from backpath.exercises.render import render_svg
+
+    sys.stdout.write(render_svg(exercises[args.id]) + "\n")
+    return 0
+
+
+def _exercise_json(exercise: Exercise) -> dict[str, Any]:
+    dosage = exercise.dosage.model_dump(exclude_none=True)
+    return {
+        "id": exercise.id,
+        "name": {"nl": exercise.name.nl, "en": exercise.name.en},
+        "category": exercise.category.value,
+        "position": exercise.position.value,
+        "level": exercise.level,
+        "equipment": [item.value for item in exercise.equipment],
+        "dosage": dosage,
+        "profiles": [profile.value for profile in exercise.profiles],
+        "progressions": list(exercise.progressions),
+        "regressions": list(exercise.regressions),
+    }
+
+
 def cmd_walkthrough(args: argparse.Namespace) -> int:
     from backpath.demo import run_demo
 
@@ -301,6 +337,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=[lang.value for lang in Lang], default="en", help=lang_help)
     p.set_defaults(run=cmd_assess)
 
+    p = commands.add_parser("exercises", help="list the exercise library, or draw one as SVG")
+    p.add_argument("action", nargs="?", choices=["render"], help="draw one exercise as SVG")
+    p.add_argument("id", nargs="?", help="exercise id, e.g. bridge")
+    p.set_defaults(run=cmd_exercises)
+
     p = commands.add_parser("walkthrough", help="walk through the example intakes (text)")
     p.add_argument("--lang", choices=[lang.value for lang in Lang], default="en", help=lang_help)
     p.set_defaults(run=cmd_walkthrough)
@@ -319,6 +360,7 @@ OWN_COMMANDS = frozenset(
         "score",
         "redflags",
         "assess",
+        "exercises",
         "walkthrough",
         "demo",
         "-h",

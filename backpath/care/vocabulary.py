@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from backpath.exercises.library import Category
+
 INTERVENTION_LABELS: dict[str, Promise] = {
     "education": _("Education and reassurance"),
     "advice_stay_active": _("Advice to stay active"),
@@ -49,4 +51,14 @@ STRENGTH_LABELS: dict[str, Promise] = {
 VERDICT_LABELS: dict[str, Promise] = {
     "do_not_offer": _("Do not offer"),
     "add_on_only": _("Only as an add-on to active care"),
+}
+
+CATEGORY_LABELS: dict[Category, Promise] = {
+    Category.AEROBIC: _("Walking and other aerobic activity"),
+    Category.MOBILITY: _("Mobility"),
+    Category.STRETCHING: _("Stretching"),
+    Category.MOTOR_CONTROL: _("Motor control"),
+    Category.STRENGTH: _("Strength"),
+    Category.FUNCTIONAL: _("Everyday tasks"),
+    Category.RELAXATION: _("Relaxation and breathing"),
 }

@@ -60,6 +60,8 @@ class Equipment(StrEnum):
     BAND = "band"  # elastic resistance band
     BOX = "box"  # something to lift: a box or a shopping bag
     BED = "bed"
+    BIKE = "bike"  # a bicycle or an exercise bike
+    POOL = "pool"  # a swimming pool
 
 
 class Caution(StrEnum):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from backpath.care.forms import OnceForm, text
+from backpath.care.vocabulary import CATEGORY_LABELS
 from backpath.clinical.errors import ClinicalInputError
 from backpath.exercises.library import Category, Dosage, library
 from backpath.exercises.programs import GradedQuota
@@ -129,17 +130,6 @@ class ProgramForm(OnceForm):
                         "quota_goal", _("The goal must be above the start (80% of the baseline).")
                     )
         return cleaned
-
-
-CATEGORY_LABELS = {
-    Category.AEROBIC: _("Walking and other aerobic activity"),
-    Category.MOBILITY: _("Mobility"),
-    Category.STRETCHING: _("Stretching"),
-    Category.MOTOR_CONTROL: _("Motor control"),
-    Category.STRENGTH: _("Strength"),
-    Category.FUNCTIONAL: _("Everyday tasks"),
-    Category.RELAXATION: _("Relaxation and breathing"),
-}
 
 
 class LogForm(forms.Form):

@@ -22,7 +22,7 @@ from backpath.care.views import clinician_required
 from backpath.clinical.stratification import Profile
 from backpath.exercises.library import Category, library
 from backpath.exercises.programs import Patient, filter_library, suggest_program
-from backpath.programs import services
+from backpath.programs import booklets, services
 from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm
 from backpath.programs.models import ExerciseLog, Program
 
@@ -263,3 +263,30 @@ def log_quota(request: HttpRequest) -> HttpResponse:
         return redirect("today")
     services.quota_log(quota=quota, day=timezone.localdate(), amount=form.cleaned_data["amount"])
     return redirect("today")
+
+
+def _booklet_response(pdf: bytes) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # No patient name in the file name: it ends up in download folders and logs.
+    response["Content-Disposition"] = 'inline; filename="backpath-home-program.pdf"'
+    return response
+
+
+@clinician_required
+def program_booklet(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = access_episode(user, episode_id, need_clinician=True)
+    program = services.current_program(episode)
+    if program is None:
+        raise Http404
+    return _booklet_response(booklets.program_booklet(program, lang()))
+
+
+@patient_required
+def my_booklet(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = _patient_episode(user)
+    program = services.current_program(episode) if episode else None
+    if program is None:
+        raise Http404
+    return _booklet_response(booklets.program_booklet(program, lang()))

@@ -13,6 +13,7 @@ from backpath.care import letters
 from backpath.care import portal_views as portal
 from backpath.care import views as care
 from backpath.programs import views as programs
+from backpath.programs.adherence import adherence_view
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -69,7 +70,18 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/intake/done/", intake.intake_done, name="intake_done"),
     path("episodes/<uuid:episode_id>/program/", programs.program_detail, name="program_detail"),
     path("episodes/<uuid:episode_id>/program/edit/", programs.program_edit, name="program_edit"),
+    path(
+        "episodes/<uuid:episode_id>/program/adherence/",
+        adherence_view,
+        name="program_adherence",
+    ),
+    path(
+        "episodes/<uuid:episode_id>/program/booklet/",
+        programs.program_booklet,
+        name="program_booklet",
+    ),
     path("me/today/", programs.today, name="today"),
+    path("me/booklet/", programs.my_booklet, name="my_booklet"),
     path("me/today/exercise/", programs.log_exercise, name="log_exercise"),
     path("me/today/activity/", programs.log_quota, name="log_quota"),
     path("me/", portal.home, name="portal_home"),

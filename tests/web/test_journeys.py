@@ -380,3 +380,46 @@ def test_patient_portal_on_a_phone(demo: Demo) -> None:
     page.goto("/me/plan/")
     expect(page.locator("h1")).to_have_text("My plan")
     demo.shot(page, "04-portal-plan-en.png")
+
+
+def test_home_program_built_by_the_clinician_and_done_on_a_phone(demo: Demo) -> None:
+    """Sanne builds and publishes Carla's program; Carla does today's exercises on her phone."""
+    page = demo.page()
+    log_in(page, SANNE)
+    page.goto(f"/episodes/{demo.carla.id}/")
+    page.locator(f'a[href="/episodes/{demo.carla.id}/program/"]').click()
+    expect(page).to_have_url(re.compile(r"/program/edit/$"))
+    suggested = page.locator("fieldset.question")
+    assert suggested.count() >= 1  # suggested from Carla's medium-risk plan
+    before = suggested.count()
+    page.fill("input[name=search]", "brug" if nl("Search") != "Search" else "bridge")
+    page.locator("button[name=find]").click()
+    page.locator("button[name=add]").first.click()
+    expect(page.locator("fieldset.question")).to_have_count(before + 1)
+    page.fill("input[name=quota_activity]", "Wandelen")
+    page.fill("input[name=quota_baseline]", "60")
+    page.fill("input[name=quota_goal]", "150")
+    page.fill("input[name=quota_weeks]", "6")
+    demo.shot(page, "05-program-builder.png")
+    page.locator("button[name=publish]").click()
+    expect(page).to_have_url(re.compile(r"/program/$"))
+    expect(page.locator(".plan-line")).to_have_count(before + 1)
+    demo.shot(page, "05-program-published.png")
+
+    phone = demo.page(**PHONE)
+    log_in(phone, CARLA)
+    phone.goto("/me/today/")
+    cards = phone.locator("section.card[id^=exercise-]")
+    expect(cards).to_have_count(before + 1)
+    expect(cards.first.locator("svg")).to_be_visible()
+    demo.shot(phone, "05-today-phone.png")
+    first = cards.first
+    first.locator("input[name=done][value=yes]").check()
+    first.locator("select[name=pain]").select_option("2")
+    first.locator("button[type=submit]").click()
+    expect(
+        phone.locator("section.card[id^=exercise-]").first.locator(".notice--success")
+    ).to_be_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the today page scrolls sideways on a phone ({width}px)"
+    demo.shot(phone, "05-today-logged.png")

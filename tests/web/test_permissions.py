@@ -91,10 +91,14 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("program_detail", "get", episode("program_detail"), STAFF_X),
     ("program_edit", "get", episode("program_edit"), STAFF_X),
     ("program_edit", "post", episode("program_edit"), STAFF_X),
+    ("program_adherence", "get", episode("program_adherence"), STAFF_X),
     ("today", "get", plain("today"), PATIENTS),
     ("log_exercise", "post", plain("log_exercise"), PATIENTS),
     # Nobody in the world has a graded-activity quota yet: there is nothing to log to.
     ("log_quota", "post", plain("log_quota"), NOBODY),
+    # No program is published in the world yet, so there is no booklet to print either.
+    ("program_booklet", "get", episode("program_booklet"), NOBODY),
+    ("my_booklet", "get", plain("my_booklet"), NOBODY),
 ]
 
 # The admin's own login guards the read-only clinical content page: staff only.

@@ -6,10 +6,12 @@ from datetime import date
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from backpath.care.forms import lang, text
 from backpath.care.vocabulary import (
+    CATEGORY_LABELS,
     INTERVENTION_LABELS,
     MOMENT_LABELS,
     STRENGTH_LABELS,
@@ -19,7 +21,8 @@ from backpath.clinical.citations import citations
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
-from backpath.exercises.library import library
+from backpath.exercises.library import Category, library
+from backpath.exercises.render import render_svg
 
 register = template.Library()
 
@@ -158,3 +161,23 @@ def dosage_label(item: Any) -> str:
     if item.hold_seconds:
         return _("%(reps)s x %(seconds)s s") % {"reps": item.reps, "seconds": item.hold_seconds}
     return _("%(sets)s x %(reps)s") % {"sets": item.sets, "reps": item.reps}
+
+
+@register.filter
+def category_label(code: str) -> str:
+    return str(CATEGORY_LABELS.get(Category(code), code))
+
+
+@register.filter
+def exercise_svg(exercise_id: str, width: int = 320) -> str:
+    """The exercise's picture, inline; the SVG is built from escaped text only."""
+    exercise = library().get(exercise_id)
+    if exercise is None:
+        return ""
+    return mark_safe(render_svg(exercise, title=text(exercise.name), width=width))
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    """A quota's unit in the user's language."""
+    return {"minutes": _("minutes"), "steps": _("steps")}.get(unit, unit)

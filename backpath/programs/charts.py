@@ -1,0 +1,261 @@
+"""Server-rendered SVG charts for the clinician's adherence page.
+
+Pure functions: data in, one self-contained SVG string out. Each chart is an accessible
+image (``role="img"`` named by its ``<title>`` and described by its ``<desc>``), carries no
+script, no style sheet, no link and no external reference, and uses presentation attributes
+only (the page's Content-Security-Policy refuses inline styles), so it draws the same in the
+page, in print and saved on its own. Every text is escaped here; the caller passes texts
+already translated (this module knows no language).
+
+Colours: teal for exercises done, light grey for exercises missed, amber for pain. The pain
+lines differ by dash pattern and marker shape as well, so the chart reads in black and white.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from xml.sax.saxutils import escape
+
+DONE = "#0f6b74"  # teal, the app's --primary
+MISSED = "#c9ced6"
+PAIN = "#b45309"  # amber
+TEXT = "#1b2430"
+MUTED = "#5b6675"
+GRID = "#dde2e8"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+WIDTH = 720  # viewBox units; the chart scales to the width of its container
+LEFT, RIGHT = 36, 12
+PLOT_WIDTH = WIDTH - LEFT - RIGHT
+DAY_LABELS = 8  # at most this many day labels under the x axis
+LABEL_CHARS = 70  # a longer legend label is cut short (the full text stays in its <title>)
+
+# Pain lines: one dash pattern and one marker per exercise, cycled.
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 3")
+MARKERS = ("circle", "square", "triangle", "diamond")
+
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def day_label(day: date) -> str:
+    """A short day label: 25/11 for 25 November."""
+    return f"{day.day}/{day.month}"
+
+
+def completion_chart(
+    days: Sequence[tuple[date, int, int]],
+    *,
+    title: str,
+    desc: str = "",
+    empty_text: str = "No data yet.",
+    done_label: str = "Done",
+    missed_label: str = "Missed",
+    chart_id: str = "completion",
+) -> str:
+    """One bar per day: ``done`` in teal, the rest of ``due`` (missed) in grey above it.
+
+    ``days`` holds ``(day, done, due)`` in date order. A day with more done than due has no
+    grey part. With no day at all, or nothing due or done on any day, the chart is
+    ``empty_text``.
+    """
+    if not days or all(done <= 0 and due <= 0 for _day, done, due in days):
+        return _empty(title, desc or empty_text, empty_text, chart_id)
+    height = 220
+    top, bottom = 34, height - 30
+    plot_height = bottom - top
+    highest = max(max(done, due) for _day, done, due in days)
+    slot = PLOT_WIDTH / len(days)
+    bar = max(1.0, slot * 0.7)
+    parts = [
+        _legend_swatch(LEFT, 12, DONE, done_label),
+        _legend_swatch(LEFT + 120, 12, MISSED, missed_label),
+    ]
+    parts += _y_axis(top, bottom, [(0, "0"), (highest, str(highest))], highest)
+    for index, (day, done, due) in enumerate(days):
+        done = max(done, 0)
+        missed = max(due - done, 0)
+        x = LEFT + index * slot + (slot - bar) / 2
+        done_height = done / highest * plot_height
+        missed_height = missed / highest * plot_height
+        shapes = [f"<title>{_text(day_label(day))}: {done}/{max(due, done)}</title>"]
+        if done:
+            shapes.append(
+                f'<rect class="done" x="{x:.1f}" y="{bottom - done_height:.1f}" '
+                f'width="{bar:.1f}" height="{done_height:.1f}" fill="{DONE}"/>'
+            )
+        if missed:
+            shapes.append(
+                f'<rect class="missed" x="{x:.1f}" y="{bottom - done_height - missed_height:.1f}" '
+                f'width="{bar:.1f}" height="{missed_height:.1f}" fill="{MISSED}"/>'
+            )
+        parts.append(f'<g class="day">{"".join(shapes)}</g>')
+    parts += _x_labels([day for day, _done, _due in days], bottom + 18)
+    return _svg(height, title, desc or title, chart_id, parts)
+
+
+def pain_chart(
+    series: Mapping[str, Sequence[tuple[date, int]]],
+    *,
+    title: str,
+    labels: Mapping[str, str],
+    desc: str = "",
+    empty_text: str = "No data yet.",
+    span: tuple[date, date] | None = None,
+    chart_id: str = "pain",
+) -> str:
+    """Pain 0-10 over time: one amber polyline per exercise, a legend, a dashed line at 5.
+
+    ``series`` maps an exercise id to its ``(day, pain)`` points; ``labels`` names the ids
+    (an id without a label shows as itself). ``span`` (first day, last day) fixes the x axis,
+    so it lines up with the completion chart; points outside it are left out. Without it the
+    axis runs from the first to the last point. With no point at all the chart is
+    ``empty_text``.
+    """
+    points = {
+        key: sorted(
+            (day, min(max(pain, 0), 10))
+            for day, pain in values
+            if span is None or span[0] <= day <= span[1]
+        )
+        for key, values in series.items()
+    }
+    points = {key: values for key, values in points.items() if values}
+    if not points:
+        return _empty(title, desc or empty_text, empty_text, chart_id)
+    if span is None:
+        every = [day for values in points.values() for day, _pain in values]
+        span = (min(every), max(every))
+    first, last = span
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    slot = PLOT_WIDTH / len(days)
+    top, bottom = 16, 186
+    plot_height = bottom - top
+    height = bottom + 40 + 20 * len(points)
+
+    def x_of(day: date) -> float:
+        return LEFT + ((day - first).days + 0.5) * slot
+
+    def y_of(pain: int) -> float:
+        return bottom - pain / 10 * plot_height
+
+    parts = _y_axis(top, bottom, [(0, "0"), (10, "10")], 10)
+    parts.append(
+        f'<line class="reference" x1="{LEFT}" y1="{y_of(5):.1f}" x2="{LEFT + PLOT_WIDTH}" '
+        f'y2="{y_of(5):.1f}" stroke="{MUTED}" stroke-width="1" stroke-dasharray="4 3"/>'
+        f'<text x="{LEFT - 6}" y="{y_of(5) + 4:.1f}" text-anchor="end" fill="{MUTED}">5</text>'
+    )
+    parts += _x_labels(days, bottom + 18)
+    legend_top = bottom + 40
+    for number, (key, values) in enumerate(points.items()):
+        label = labels.get(key, key)
+        dash = DASHES[number % len(DASHES)]
+        marker = MARKERS[number % len(MARKERS)]
+        dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
+        coordinates = " ".join(f"{x_of(day):.1f},{y_of(pain):.1f}" for day, pain in values)
+        shapes = [
+            f"<title>{_text(label)}</title>",
+            f'<polyline points="{coordinates}" fill="none" stroke="{PAIN}" stroke-width="2" '
+            f'stroke-linejoin="round"{dash_attribute}/>',
+        ]
+        for day, pain in values:
+            shapes.append(
+                _marker(marker, x_of(day), y_of(pain), f"{label} {day_label(day)}: {pain}")
+            )
+        parts.append(f'<g class="series">{"".join(shapes)}</g>')
+        row = legend_top + 20 * number
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "\u2026"
+        parts.append(
+            f'<g class="legend"><line x1="{LEFT}" y1="{row}" x2="{LEFT + 28}" y2="{row}" '
+            f'stroke="{PAIN}" stroke-width="2"{dash_attribute}/>'
+            f"{_marker(marker, LEFT + 14, row, None)}"
+            f'<text x="{LEFT + 36}" y="{row + 4}" fill="{TEXT}">{_text(short)}</text></g>'
+        )
+    return _svg(height, title, desc or title, chart_id, parts)
+
+
+def _svg(height: int, title: str, desc: str, chart_id: str, parts: list[str]) -> str:
+    ident = _NOT_ID.sub("-", chart_id) or "chart"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" '
+        f'aria-labelledby="{ident}-title {ident}-desc" '
+        f'font-family="{_attribute(FONT)}" font-size="12">'
+        f'<title id="{ident}-title">{_text(title)}</title>'
+        f'<desc id="{ident}-desc">{_text(desc)}</desc>' + "".join(parts) + "</svg>"
+    )
+
+
+def _empty(title: str, desc: str, empty_text: str, chart_id: str) -> str:
+    height = 96
+    return _svg(
+        height,
+        title,
+        desc,
+        chart_id,
+        [
+            f'<rect class="empty" x="1" y="1" width="{WIDTH - 2}" height="{height - 2}" rx="10" '
+            f'fill="none" stroke="{MISSED}" stroke-width="2" stroke-dasharray="6 4"/>',
+            f'<text x="{WIDTH / 2:.0f}" y="{height / 2 + 5:.0f}" text-anchor="middle" '
+            f'fill="{MUTED}" font-size="14">{_text(empty_text)}</text>',
+        ],
+    )
+
+
+def _y_axis(top: int, bottom: int, ticks: list[tuple[int, str]], highest: int) -> list[str]:
+    parts = []
+    for value, label in ticks:
+        y = bottom - value / highest * (bottom - top)
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + PLOT_WIDTH}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">'
+            f"{_text(label)}</text>"
+        )
+    return parts
+
+
+def _x_labels(days: Sequence[date], y: int) -> list[str]:
+    """Labels under the x axis: the last day always, then every ``step`` days back."""
+    slot = PLOT_WIDTH / len(days)
+    step = max(1, -(-len(days) // DAY_LABELS))
+    last = len(days) - 1
+    return [
+        f'<text class="day-label" x="{LEFT + (index + 0.5) * slot:.1f}" y="{y}" '
+        f'text-anchor="middle" fill="{MUTED}">{_text(day_label(day))}</text>'
+        for index, day in enumerate(days)
+        if (last - index) % step == 0
+    ]
+
+
+def _legend_swatch(x: int, y: int, colour: str, label: str) -> str:
+    return (
+        f'<g class="legend"><rect x="{x}" y="{y - 9}" width="12" height="12" fill="{colour}"/>'
+        f'<text x="{x + 18}" y="{y + 1}" fill="{TEXT}">{_text(label)}</text></g>'
+    )
+
+
+def _marker(shape: str, x: float, y: float, tooltip: str | None) -> str:
+    inner = f"<title>{_text(tooltip)}</title>" if tooltip else ""
+    common = f'fill="{PAIN}" stroke="#fff" stroke-width="1"'
+    if shape == "square":
+        corner = f'x="{x - 3.5:.1f}" y="{y - 3.5:.1f}"'
+        return f'<rect {corner} width="7" height="7" {common}>{inner}</rect>'
+    if shape == "triangle":
+        points = f"{x:.1f},{y - 4.5:.1f} {x + 4.5:.1f},{y + 3.5:.1f} {x - 4.5:.1f},{y + 3.5:.1f}"
+        return f'<polygon points="{points}" {common}>{inner}</polygon>'
+    if shape == "diamond":
+        points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
+        return f'<polygon points="{points}" {common}>{inner}</polygon>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" {common}>{inner}</circle>'
+
+
+def _text(value: str) -> str:
+    """Text content, escaped; characters XML cannot hold are dropped."""
+    return escape(_NOT_XML.sub("", value))
+
+
+def _attribute(value: str) -> str:
+    return escape(_NOT_XML.sub("", value), {'"': "&quot;"})
