@@ -286,6 +286,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_booklet(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    if output.suffix.lower() != ".pdf":
+        raise BadInput(f"{args.output}: the e-book is a PDF; name the file *.pdf")
+    if not output.parent.is_dir():
+        raise BadInput(f"{args.output}: no such folder {str(output.parent)!r}")
+    # Templates and translations come from the web app's settings; no database is used.
+    _django_setup(demo=True)
+    from datetime import date
+
+    from backpath.programs.booklets import library_booklet
+
+    output.write_bytes(library_booklet(Lang(args.lang), args.clinic, date.today()))
+    print(f"backpath booklet: wrote {output}")
+    return 0
+
+
 def _port(raw: str) -> int:
     try:
         port = int(raw)
@@ -342,6 +359,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", nargs="?", help="exercise id, e.g. bridge")
     p.set_defaults(run=cmd_exercises)
 
+    p = commands.add_parser("booklet", help="write the whole exercise library as a PDF e-book")
+    p.add_argument("--lang", choices=[lang.value for lang in Lang], default="nl", help="nl or en")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write it")
+    p.add_argument("--clinic", default="backpath", help="the clinic name on the cover")
+    p.set_defaults(run=cmd_booklet)
+
     p = commands.add_parser("walkthrough", help="walk through the example intakes (text)")
     p.add_argument("--lang", choices=[lang.value for lang in Lang], default="en", help=lang_help)
     p.set_defaults(run=cmd_walkthrough)
@@ -361,6 +384,7 @@ OWN_COMMANDS = frozenset(
         "redflags",
         "assess",
         "exercises",
+        "booklet",
         "walkthrough",
         "demo",
         "-h",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,3 +85,23 @@ def test_it_refuses_an_unknown_action(capsys: pytest.CaptureFixture[str]) -> Non
     out, err = capsys.readouterr()
     assert out == ""
     assert "invalid choice: 'draw'" in err
+
+
+def test_it_writes_the_library_as_an_e_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BACKPATH_DEMO", "true")
+    out = tmp_path / "boek.pdf"
+    assert main(["booklet", "--lang", "nl", "-o", str(out), "--clinic", "De Linde"]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "wrote" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["boek.txt", "missing/boek.pdf"])
+def test_it_refuses_a_bad_e_book_path(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["booklet", "-o", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("backpath: error: ")
+    assert err.count("\n") == 1
