@@ -66,6 +66,7 @@ def main() -> int:
     episode = Episode.objects.get(patient__first_name="Carla")
     sanne = User.objects.get(email="sanne@delinde.example")
     record = selectors.episode_record(episode)
+    # The program as the builder first suggests it.
     suggested = suggest_program(_builder_patient(record), library())
     program = services.program_publish(
         actor=sanne,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from backpath.exercises.library import Category
+from backpath.exercises.library import Category, Equipment
 
 INTERVENTION_LABELS: dict[str, Promise] = {
     "education": _("Education and reassurance"),
@@ -61,4 +61,16 @@ CATEGORY_LABELS: dict[Category, Promise] = {
     Category.STRENGTH: _("Strength"),
     Category.FUNCTIONAL: _("Everyday tasks"),
     Category.RELAXATION: _("Relaxation and breathing"),
+}
+
+EQUIPMENT_LABELS: dict[Equipment, Promise] = {
+    Equipment.MAT: _("Mat"),
+    Equipment.CHAIR: _("Chair"),
+    Equipment.WALL: _("Wall"),
+    Equipment.STEP: _("Step or stairs"),
+    Equipment.BAND: _("Elastic band"),
+    Equipment.BOX: _("Box or shopping bag"),
+    Equipment.BED: _("Bed"),
+    Equipment.BIKE: _("Bicycle or exercise bike"),
+    Equipment.POOL: _("Swimming pool"),
 }

@@ -142,18 +142,31 @@ class Exercise(FrozenModel):
 class Library(FrozenModel):
     exercises: dict[str, Exercise]
 
-    @model_validator(mode="after")
-    def _links(self) -> Library:
-        for exercise in self.exercises.values():
-            for field in ("progressions", "regressions"):
-                for target in getattr(exercise, field):
-                    if target not in self.exercises:
-                        raise ValueError(f"{exercise.id}: {field}: no exercise {target!r}")
-                    if target == exercise.id:
-                        raise ValueError(f"{exercise.id}: {field}: links to itself")
-            if exercise.citation not in citations():
-                raise ValueError(f"{exercise.id}: citation: unknown id {exercise.citation!r}")
-        return self
+
+def _check_links(exercises: Mapping[str, Exercise]) -> None:
+    """Links and citations span files; an error still names the file and the field."""
+    for exercise in exercises.values():
+        source = f"exercises/{exercise.id}.yaml"
+        for field in ("progressions", "regressions"):
+            for target in getattr(exercise, field):
+                if target not in exercises:
+                    raise DataFileError(f"{source}: {field}: no exercise {target!r}")
+                if target == exercise.id:
+                    raise DataFileError(f"{source}: {field}: links to itself")
+        if exercise.citation not in citations():
+            raise DataFileError(f"{source}: citation: unknown id {exercise.citation!r}")
+
+
+class ActivityLink(FrozenModel):
+    exercise: Id
+    words: tuple[str, ...] = Field(min_length=1)
+
+
+class ActivityLinks(FrozenModel):
+    """Words for the activities patients name on the PSK, and the exercise that trains them."""
+
+    citation: str
+    links: tuple[ActivityLink, ...]
 
 
 def load_exercise(path: Path) -> Exercise:
@@ -168,10 +181,26 @@ def load_exercise(path: Path) -> Exercise:
 def load_library(folder: Path = DATA) -> Library:
     """Every exercise in ``folder``, validated one by one and then as a linked whole."""
     exercises = {e.id: e for e in (load_exercise(p) for p in sorted(folder.glob("*.yaml")))}
-    return parse(Library, {"exercises": exercises}, f"{folder.name}/")
+    _check_links(exercises)
+    return Library(exercises=exercises)
 
 
 @cache
 def library() -> Mapping[str, Exercise]:
     """The packaged library by id, loaded once."""
     return load_library().exercises
+
+
+@cache
+def activity_links() -> ActivityLinks:
+    source = "activities.yaml"
+    raw = yaml.safe_load((DATA.parent / source).read_text(encoding="utf-8"))
+    links = parse(ActivityLinks, raw, source)
+    for position, link in enumerate(links.links):
+        if link.exercise not in library():
+            raise DataFileError(
+                f"{source}: links.{position}.exercise: no exercise {link.exercise!r}"
+            )
+    if links.citation not in citations():
+        raise DataFileError(f"{source}: citation: unknown id {links.citation!r}")
+    return links

@@ -11,7 +11,8 @@ clinician adds, removes, reorders and sets the dosage before publishing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from math import ceil
 
@@ -96,17 +97,59 @@ def excluded_by(exercise: Exercise, patient: Patient) -> str | None:
     return None
 
 
+def exercises_for_activities(
+    activities: Iterable[str], links: Iterable[tuple[str, tuple[str, ...]]]
+) -> list[str]:
+    """Functional exercises for the activities a patient named, in the order named.
+
+    A link matches when one of its words is a whole word of the activity (case-insensitive),
+    so "tillen van kratten" matches "tillen" and "bedrijf" does not match "bed".
+    """
+    found: list[str] = []
+    links = list(links)
+    for activity in activities:
+        words = set(re.findall(r"\w+", activity.lower()))
+        for exercise_id, keys in links:
+            if exercise_id not in found and words & set(keys):
+                found.append(exercise_id)
+    return found
+
+
+# At most this many exercises for the activities the patient named, on top of the slots.
+MAX_ACTIVITY_EXERCISES = 2
+
+
 def suggest_program(
-    patient: Patient, exercises: Mapping[str, Exercise]
+    patient: Patient,
+    exercises: Mapping[str, Exercise],
+    activity_exercises: Sequence[str] = (),
 ) -> tuple[Prescription, ...]:
-    """One exercise per slot of the profile, the hardest that suits the patient.
+    """One exercise per slot of the profile, the hardest that suits the patient, then
+    functional training for the activities the patient named (KNGF 2021 C.2).
 
     Ties go to the exercise with fewer cautions, then by id, so the result is stable.
     """
     suitable = [e for e in exercises.values() if excluded_by(e, patient) is None]
     chosen: list[Prescription] = []
     used: set[str] = set()
+    named = [
+        exercises[i]
+        for i in activity_exercises
+        if i in exercises and excluded_by(exercises[i], patient) is None
+    ][:MAX_ACTIVITY_EXERCISES]
+    for exercise in named:
+        used.add(exercise.id)
+        chosen.append(
+            Prescription(
+                exercise_id=exercise.id,
+                dosage=exercise.dosage,
+                per_week=PER_WEEK[exercise.category],
+                why="PRG-PSK-ACTIVITY",
+            )
+        )
     for category in SLOTS[patient.profile]:
+        if category is Category.FUNCTIONAL and named:
+            continue  # the named activities already give functional training
         candidates = [e for e in suitable if e.category is category and e.id not in used]
         if not candidates:
             continue

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from backpath.care.forms import OnceForm, text
-from backpath.care.vocabulary import CATEGORY_LABELS
+from backpath.care.vocabulary import CATEGORY_LABELS, EQUIPMENT_LABELS
 from backpath.clinical.errors import ClinicalInputError
-from backpath.exercises.library import Category, Dosage, library
+from backpath.exercises.library import Category, Dosage, Equipment, library
 from backpath.exercises.programs import GradedQuota
 
 
@@ -130,6 +130,25 @@ class ProgramForm(OnceForm):
                         "quota_goal", _("The goal must be above the start (80% of the baseline).")
                     )
         return cleaned
+
+
+class SuggestForm(forms.Form):
+    """What the clinician knows that the record does not: level, equipment, reactivity."""
+
+    level = forms.TypedChoiceField(
+        label=_("What the patient can do now (level)"),
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        initial="2",
+    )
+    equipment = forms.MultipleChoiceField(
+        label=_("Equipment at home"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Equipment.MAT.value, Equipment.CHAIR.value, Equipment.WALL.value],
+        choices=[(e.value, EQUIPMENT_LABELS[e]) for e in Equipment],
+    )
+    lrs_high_reactivity = forms.BooleanField(label=_("LRS with high reactivity"), required=False)
 
 
 class LogForm(forms.Form):

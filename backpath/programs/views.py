@@ -20,15 +20,28 @@ from backpath.care.models import Episode
 from backpath.care.portal_views import patient_required
 from backpath.care.views import clinician_required
 from backpath.clinical.stratification import Profile
-from backpath.exercises.library import Category, library
-from backpath.exercises.programs import Patient, filter_library, suggest_program
+from backpath.exercises.library import Category, Equipment, activity_links, library
+from backpath.exercises.programs import (
+    Patient,
+    exercises_for_activities,
+    filter_library,
+    suggest_program,
+)
 from backpath.programs import booklets, services
-from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm
+from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm, SuggestForm
 from backpath.programs.models import ExerciseLog, Program
 
+DEFAULT_EQUIPMENT = frozenset({Equipment.MAT, Equipment.CHAIR, Equipment.WALL})
 
-def _builder_patient(record: selectors.EpisodeRecord) -> Patient:
-    """What the suggestion knows of the patient, from the plan and the latest assessment."""
+
+def _builder_patient(
+    record: selectors.EpisodeRecord,
+    level: int = 2,
+    equipment: frozenset[Equipment] | None = None,
+    lrs_high_reactivity: bool = False,
+) -> Patient:
+    """What the suggestion knows of the patient: the plan and the latest assessment, and
+    what the clinician adds (level, equipment at home, reactivity)."""
     assert record.plan is not None
     assert record.latest is not None
     result = record.latest.result["en"]
@@ -37,37 +50,51 @@ def _builder_patient(record: selectors.EpisodeRecord) -> Patient:
     return Patient(
         profile=Profile(record.plan.profile),
         lrs=result["classification"]["diagnosis"] == "lrs",
+        lrs_high_reactivity=lrs_high_reactivity,
+        level=level,
+        equipment=equipment if equipment is not None else DEFAULT_EQUIPMENT,
         fear_of_movement="fear_of_movement" in factors,
         # FRA-6 (demographic risk of osteoporotic fracture): leave loaded flexion out.
         osteoporosis="FRA-6" in flags,
     )
 
 
-def _initial_items(
-    record: selectors.EpisodeRecord, program: Program | None
+def _named_activities(episode: Episode) -> list[str]:
+    """The activities the patient named on the PSK / PSFS in the intake."""
+    notes = episode.intake.item_notes
+    return [text for key in ("psk", "psfs") for text in notes.get(key, {}).values()]
+
+
+def _suggestion(
+    episode: Episode, record: selectors.EpisodeRecord, form: SuggestForm
 ) -> list[dict[str, Any]]:
-    if program is not None:
-        return [
-            {
-                "exercise_id": item.exercise_id,
-                "sets": item.sets,
-                "reps": item.reps,
-                "hold_seconds": item.hold_seconds,
-                "minutes": item.minutes,
-                "per_week": item.per_week,
-                "ORDER": item.position,
-            }
-            for item in program.items.all()
-        ]
-    suggested = suggest_program(_builder_patient(record), library())
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    patient = _builder_patient(
+        record,
+        level=data.get("level", 2),
+        equipment=frozenset(Equipment(e) for e in data["equipment"]) if data else None,
+        lrs_high_reactivity=data.get("lrs_high_reactivity", False),
+    )
+    links = [(link.exercise, link.words) for link in activity_links().links]
+    named = exercises_for_activities(_named_activities(episode), links)
+    return [
+        {"exercise_id": p.exercise_id, **p.dosage.model_dump(), "per_week": p.per_week, "ORDER": n}
+        for n, p in enumerate(suggest_program(patient, library(), named), start=1)
+    ]
+
+
+def _initial_items(program: Program) -> list[dict[str, Any]]:
     return [
         {
-            "exercise_id": p.exercise_id,
-            **p.dosage.model_dump(),
-            "per_week": p.per_week,
-            "ORDER": position,
+            "exercise_id": item.exercise_id,
+            "sets": item.sets,
+            "reps": item.reps,
+            "hold_seconds": item.hold_seconds,
+            "minutes": item.minutes,
+            "per_week": item.per_week,
+            "ORDER": item.position,
         }
-        for position, p in enumerate(suggested, start=1)
+        for item in program.items.all()
     ]
 
 
@@ -133,7 +160,12 @@ def program_edit(request: HttpRequest, episode_id: str) -> HttpResponse:
         if "publish" in request.POST:
             status = 400
     else:
-        items = ItemFormSet(initial=_initial_items(record, current))
+        suggest = SuggestForm(request.GET) if "suggest" in request.GET else SuggestForm()
+        if current is None or "suggest" in request.GET:
+            initial = _suggestion(episode, record, suggest)
+        else:
+            initial = _initial_items(current)
+        items = ItemFormSet(initial=initial)
         form = ProgramForm(needs_reason=current is not None)
     search = form["search"].value() or ""
     category = form["category"].value() or ""
@@ -150,6 +182,8 @@ def program_edit(request: HttpRequest, episode_id: str) -> HttpResponse:
             "episode": episode,
             "items": items,
             "form": form,
+            "suggest": SuggestForm(request.GET) if "suggest" in request.GET else SuggestForm(),
+            "activities": _named_activities(episode),
             "current": current,
             "results": [
                 {"id": e.id, "name": e.name(lang()), "level": e.level} for e in results[:12]

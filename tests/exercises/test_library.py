@@ -13,7 +13,14 @@ import pytest
 import yaml
 
 from backpath.clinical.datafiles import DataFileError
-from backpath.exercises.library import DATA, Category, Exercise, library, load_library
+from backpath.exercises.library import (
+    DATA,
+    Category,
+    Exercise,
+    activity_links,
+    library,
+    load_library,
+)
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -241,14 +248,19 @@ class TestABrokenFile:
         self, folder: Path
     ) -> None:
         message = self.broken(folder, lambda d: d.update(progressions=["flying_bridge"]))
-        assert message.startswith("exercises/")
-        assert "bridge: progressions: no exercise 'flying_bridge'" in message
+        assert message == "exercises/bridge.yaml: progressions: no exercise 'flying_bridge'"
 
     def test_it_refuses_a_regression_to_itself(self, folder: Path) -> None:
         message = self.broken(folder, lambda d: d.update(regressions=["bridge"]))
-        assert "bridge: regressions: links to itself" in message
+        assert message == "exercises/bridge.yaml: regressions: links to itself"
 
     def test_it_refuses_an_unknown_citation(self, folder: Path) -> None:
         message = self.broken(folder, lambda d: d.update(citation="nobody2099"))
-        assert message.startswith("exercises/")
-        assert "bridge: citation: unknown id 'nobody2099'" in message
+        assert message == "exercises/bridge.yaml: citation: unknown id 'nobody2099'"
+
+
+def test_it_links_every_activity_word_to_an_exercise_of_the_library() -> None:
+    links = activity_links()
+    assert {link.exercise for link in links.links} <= library().keys()
+    words = [word for link in links.links for word in link.words]
+    assert all(word == word.lower() and " " not in word for word in words)

@@ -16,6 +16,7 @@ from backpath.exercises.programs import (
     GradedQuota,
     Patient,
     excluded_by,
+    exercises_for_activities,
     filter_library,
     suggest_program,
 )
@@ -194,3 +195,29 @@ def test_a_quota_never_drops_and_reaches_its_goal(baseline: int, extra: int, wee
     assert targets[-1] == quota.goal
     assert quota.target(quota.weeks_to_goal) == quota.goal
     assert quota.weeks_to_goal <= weeks + 1
+
+
+LINKS = [
+    ("sit_to_stand", ("zitten", "sitting", "chair")),
+    ("lift_box", ("tillen", "lift")),
+    ("walking", ("lopen", "walk")),
+]
+
+
+def test_it_finds_functional_training_for_the_activities_a_patient_named() -> None:
+    named = exercises_for_activities(["Tillen van kratten", "Lang zitten op het werk"], LINKS)
+    assert named == ["lift_box", "sit_to_stand"]
+    assert exercises_for_activities(["Bedrijfsbezoek"], [("log_roll", ("bed",))]) == []
+    assert exercises_for_activities(["Walk the DOG"], LINKS) == ["walking"]
+
+
+def test_it_puts_the_named_activities_first_and_skips_what_does_not_suit() -> None:
+    patient = Patient(Profile.MEDIUM, level=3, equipment=frozenset(Equipment))
+    program = suggest_program(patient, LIBRARY, ["lift_box", "sit_to_stand", "walking"])
+    assert ids(program)[:2] == ["lift_box", "sit_to_stand"]  # at most two, in order named
+    assert program[0].why == "PRG-PSK-ACTIVITY"
+    assert len([p for p in program if p.why == "PRG-PSK-ACTIVITY"]) == 2
+    # No second functional exercise from the slot: the named activities already train that.
+    assert not any(p.why.endswith("FUNCTIONAL") for p in program)
+    afraid = Patient(Profile.MEDIUM, level=3, fear_of_movement=True, equipment=frozenset(Equipment))
+    assert "lift_box" not in ids(suggest_program(afraid, LIBRARY, ["lift_box"]))
