@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,10 +53,12 @@ def _audit(actor: User | None, clinic_id: Any, action: str, object_id: uuid.UUID
     AuditEvent.objects.create(actor=actor, clinic_id=clinic_id, action=action, object_id=object_id)
 
 
-RecordT = TypeVar("RecordT", Patient, Episode, Assessment, PlanVersion, SessionNote)
+RecordT = TypeVar("RecordT", bound=Model)
 
 
-def _existing(model: type[RecordT], submission: uuid.UUID | None, **scope: Any) -> RecordT | None:
+def record_for_submission(
+    model: type[RecordT], submission: uuid.UUID | None, **scope: Any
+) -> RecordT | None:
     """The record an earlier submit of the same form created, if any.
 
     The id must have been used in the same place (clinic or episode): a form id reused
@@ -72,13 +75,13 @@ def _existing(model: type[RecordT], submission: uuid.UUID | None, **scope: Any) 
 
 
 def session_already_saved(episode: Episode, submission: uuid.UUID | None) -> SessionNote | None:
-    return _existing(SessionNote, submission, episode=episode)
+    return record_for_submission(SessionNote, submission, episode=episode)
 
 
 def patient_create(*, actor: User, submission: uuid.UUID | None, **fields: Any) -> Patient:
     if actor.clinic is None:
         raise ValueError("only a clinic member adds patients")
-    if found := _existing(Patient, submission, clinic=actor.clinic):
+    if found := record_for_submission(Patient, submission, clinic=actor.clinic):
         return found
     with transaction.atomic():
         patient = Patient.objects.create(
@@ -142,7 +145,7 @@ def episode_open(
     extra_instruments: Sequence[str],
     submission: uuid.UUID | None,
 ) -> Episode:
-    if found := _existing(Episode, submission, patient=patient):
+    if found := record_for_submission(Episode, submission, patient=patient):
         return found
     with transaction.atomic():
         episode = Episode.objects.create(
@@ -388,7 +391,7 @@ def review_record(
 
     A later review (re-assessment) adds a new plan version; earlier ones stay as they were.
     """
-    if found := _existing(Assessment, submission, episode=episode):
+    if found := record_for_submission(Assessment, submission, episode=episode):
         return found
     with transaction.atomic():
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
@@ -443,7 +446,7 @@ def plan_adjust(
     submission: uuid.UUID | None,
 ) -> PlanVersion:
     """A new plan version from the current one with a changed budget, omissions or a note."""
-    if found := _existing(PlanVersion, submission, episode=episode):
+    if found := record_for_submission(PlanVersion, submission, episode=episode):
         return found
     with transaction.atomic():
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
@@ -506,7 +509,7 @@ class SessionRefused(Exception):
 def session_record(
     *, actor: User, episode: Episode, draft: SessionDraft, submission: uuid.UUID | None
 ) -> SessionNote:
-    if found := _existing(SessionNote, submission, episode=episode):
+    if found := record_for_submission(SessionNote, submission, episode=episode):
         return found
     try:
         with transaction.atomic():
@@ -544,7 +547,7 @@ def session_record(
             _audit(actor, episode.clinic_id, "session.record", note.id)
     except IntegrityError:
         # Two clinicians saving at once: the other note took this number; the form retries.
-        if found := _existing(SessionNote, submission, episode=episode):
+        if found := record_for_submission(SessionNote, submission, episode=episode):
             return found
         raise
     return note

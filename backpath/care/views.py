@@ -30,7 +30,7 @@ from backpath.care.forms import (
     SessionForm,
     lang,
 )
-from backpath.care.models import EpisodeStatus, IntakeStatus, Patient
+from backpath.care.models import Episode, EpisodeStatus, IntakeStatus, Patient
 from backpath.care.vocabulary import INTERVENTION_LABELS
 
 View = Callable[..., HttpResponse]
@@ -159,9 +159,9 @@ def episode_open(request: HttpRequest, patient_id: str) -> HttpResponse:
     return redirect("episode_detail", episode.id)
 
 
-@clinician_required
-def episode_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
-    episode = access_episode(_user(request), episode_id, need_clinician=True)
+def _episode_page(
+    request: HttpRequest, episode: Episode, close_form: CloseForm, status: int = 200
+) -> HttpResponse:
     record = selectors.episode_record(episode)
     return render(
         request,
@@ -172,9 +172,16 @@ def episode_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
             "next_evaluation": record.next_evaluation(lang().value),
             "intake": episode.intake,
             "withheld": services.withheld_instruments(episode),
-            "close_form": CloseForm(),
+            "close_form": close_form,
         },
+        status=status,
     )
+
+
+@clinician_required
+def episode_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
+    episode = access_episode(_user(request), episode_id, need_clinician=True)
+    return _episode_page(request, episode, CloseForm())
 
 
 @clinician_required
@@ -382,19 +389,7 @@ def episode_close(request: HttpRequest, episode_id: str) -> HttpResponse:
     episode = access_episode(user, episode_id, need_clinician=True)
     form = CloseForm(request.POST)
     if not form.is_valid():
-        record = selectors.episode_record(episode)
-        return render(
-            request,
-            "care/episode_detail.html",
-            {
-                "episode": episode,
-                "record": record,
-                "next_evaluation": record.next_evaluation(lang().value),
-                "intake": episode.intake,
-                "close_form": form,
-            },
-            status=400,
-        )
+        return _episode_page(request, episode, form, status=400)
     services.episode_close(
         actor=user,
         episode=episode,

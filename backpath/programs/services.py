@@ -10,12 +10,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.utils import timezone
 
 from backpath.accounts.models import User
 from backpath.care.models import AuditEvent, Episode
+from backpath.care.services import record_for_submission
 from backpath.clinical.errors import ClinicalInputError
 from backpath.exercises.library import Dosage, library
 from backpath.exercises.programs import GradedQuota
@@ -51,12 +51,8 @@ def program_publish(
     submission: uuid.UUID | None,
 ) -> Program:
     """Publish a new version; the patient sees it at once. An empty program is refused."""
-    if submission is not None:
-        found = Program.objects.filter(submission=submission).first()
-        if found is not None:
-            if found.episode_id != episode.pk:
-                raise SuspiciousOperation("a form's submission id was reused elsewhere")
-            return found
+    if found := record_for_submission(Program, submission, episode=episode):
+        return found
     if not items and quota is None:
         raise ProgramRefused(None, "empty")
     unknown = [item.exercise_id for item in items if item.exercise_id not in library()]
