@@ -19,10 +19,8 @@ break an exercise's history.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from fractions import Fraction
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -35,13 +33,11 @@ from backpath.care.forms import text
 from backpath.care.models import Episode
 from backpath.care.views import clinician_required
 from backpath.exercises.library import library
+from backpath.exercises.signals import DAILY, hurts, mean, skipped
 from backpath.programs import charts, services
 from backpath.programs.models import ExerciseLog, Program, Quota, QuotaLog
 
 WEEK = 7
-DAILY = 5  # prescribed this many times a week or more: due every day
-PAIN_HIGH = 5  # a mean pain over the last week at or above this "hurts"
-PAIN_RISE = 2  # so does a mean this much higher than the week before
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,31 +101,6 @@ class Adherence:
     @property
     def has_signals(self) -> bool:
         return any(row.hurts or row.skipped for row in self.exercises)
-
-
-def mean(values: Sequence[int]) -> Fraction | None:
-    """The exact mean (a fraction, so 5 is 5 and not 4.999...), or None without values."""
-    return Fraction(sum(values), len(values)) if values else None
-
-
-def hurts(last_week: Sequence[int], week_before: Sequence[int]) -> bool:
-    """The mean pain logged over the last 7 days is 5 or more, or 2 or more above the
-    mean of the 7 days before (when both weeks have a score)."""
-    now = mean(last_week)
-    if now is None:
-        return False
-    if now >= PAIN_HIGH:
-        return True
-    before = mean(week_before)
-    return before is not None and now - before >= PAIN_RISE
-
-
-def skipped(done: Sequence[bool], *, expected: bool, others_logged: bool) -> bool:
-    """At least half of the last 7 days' logs say skipped; or, with no log at all, the
-    exercise was in the program all 7 days (``expected``) while others were logged."""
-    if done:
-        return 2 * done.count(False) >= len(done)
-    return expected and others_logged
 
 
 def adherence(program_or_episode: Program | Episode, today: date, days: int = 28) -> Adherence:
