@@ -51,6 +51,9 @@ class Stance(FrozenModel):
     forearm: Angle = Field(ge=-360, le=360)
     far: Limbs = Limbs()  # the limbs on the far side, where they differ
     seated: bool = False  # pelvis rests on the chair or box seat
+    # Lying on the side, seen from the front: the face looks at the viewer (two eyes, no
+    # profile nose), so a side-lying exercise does not read as lying on the back.
+    facing_viewer: bool = False
 
 
 class Joint(StrEnum):

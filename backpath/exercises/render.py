@@ -368,12 +368,24 @@ def _nose(stance: Stance, head: Point) -> _Poly:
 
 
 def _body(stance: Stance, p: Mapping[str, Point]) -> list[_Shape]:
-    return [
+    shapes: list[_Shape] = [
         *_capsule(p["hip"], PELVIS_R, p["chest"], CHEST_R),
         *_capsule(p["shoulder"], NECK_R, p["head"], NECK_R),
         _Circle(p["head"], HEAD_R),
-        _nose(stance, p["head"]),
     ]
+    if not stance.facing_viewer:
+        shapes.append(_nose(stance, p["head"]))
+    return shapes
+
+
+def _eyes(stance: Stance, head: Point) -> _Group:
+    """A face turned to the viewer: two eyes across the head, above its centre."""
+    up = stance.head  # the top of the head points this way
+    centre = _at(head, up, HEAD_R * 0.2)
+    return _Group(
+        {"fill": WHITE},
+        [_Circle(_at(centre, up + side, HEAD_R * 0.38), HEAD_R * 0.14) for side in (90, -90)],
+    )
 
 
 def _near(shapes: list[_Shape]) -> list[_Group]:
@@ -390,7 +402,8 @@ def _figure(stance: Stance, p: Mapping[str, Point], role: str, ghost: bool) -> _
     attrs = {"class": f"figure {role}"}
     if ghost:
         attrs["opacity"] = GHOST_OPACITY
-    return _Group(attrs, [far, body, *_near(_leg_shapes(p, "")), *_near(_arm(p, ""))])
+    face = [_eyes(stance, p["head"])] if stance.facing_viewer else []
+    return _Group(attrs, [far, body, *face, *_near(_leg_shapes(p, "")), *_near(_arm(p, ""))])
 
 
 def _solid_extent(stance: Stance, p: Mapping[str, Point]) -> list[tuple[str, Point, float]]:

@@ -304,3 +304,12 @@ def test_it_keeps_every_coordinate_finite_and_in_view(
             pairs = PAIR.findall(element.get("d", ""))
             assert pairs
             assert all(inside(float(x), float(y)) for x, y in pairs)
+
+
+def test_it_turns_the_face_to_the_viewer_for_lying_on_the_side() -> None:
+    side = library()["clamshell_band"]
+    back = library()["bridge"]
+    assert side.pose.start.facing_viewer
+    # Two white eyes per figure (start and end) instead of a profile nose.
+    assert render_svg(side).count('fill="#ffffff"><circle') == 2
+    assert 'fill="#ffffff"><circle' not in render_svg(back)
