@@ -70,14 +70,28 @@ class Joint(StrEnum):
     FAR_ANKLE = "far_ankle"
 
 
+# Where an elastic band can be attached: a joint, or a fixed point in front of the person at
+# the hand's starting height (a door or a rail).
+BAND_ENDS = frozenset(
+    {"hand", "far_hand", "elbow", "knee", "far_knee", "ankle", "far_ankle", "toe", "far_toe"}
+    | {"anchor"}
+)
+
+
 class Pose(FrozenModel):
     props: tuple[Prop, ...] = ()
     start: Stance
     end: Stance | None = None  # a held position has no end
     moves: tuple[Joint, ...] = ()  # joints that get an arrow from start to end
+    band: tuple[str, str] | None = None  # an elastic band between these two points
+    turn: bool = False  # the trunk rotates: a curved arrow around the chest
 
     @model_validator(mode="after")
     def _arrows_need_an_end(self) -> Pose:
         if self.moves and self.end is None:
             raise ValueError("moves: arrows need an end position")
+        if self.band is not None:
+            unknown = [end for end in self.band if end not in BAND_ENDS]
+            if unknown:
+                raise ValueError(f"band: unknown end {unknown[0]!r}; use {sorted(BAND_ENDS)}")
         return self

@@ -94,6 +94,8 @@ PROP = "#c9ced6"
 FLOOR = "#aab1bb"
 ARROW = "#b45309"
 WHITE = "#ffffff"
+BAND = "#7c3aed"  # an elastic band: violet, unlike anything else in the picture
+BAND_W = 0.012
 WATER = "#3b93c0"
 
 # The joint each moving joint turns about, to bend its arrow the natural way.
@@ -711,8 +713,26 @@ def _layout(pose: Pose, extras: Collection[str] = ()) -> _Scene:
             group = _Group(group.attrs, [*items[:-2], box, *items[-2:]])  # between the arms
         groups.append(group)
     arrows = [_arrow(figures[0], figures[1], joint) for joint in pose.moves] if end else []
+    if pose.turn:
+        arrows.append(_turn(figures[-1]))
+    if pose.band is not None:
+        anchor = _add(figures[0].points["hand"], (0.3, 0.0))
+        if "anchor" in pose.band:  # a door post to tie the band to
+            shapes.append(_Line((anchor[0] + 0.03, -1.15), (anchor[0] + 0.03, 0.0), PROP_W))
+        for placed, role in zip(figures, ("start", "end") if end else ("start",), strict=True):
+            ends = [anchor if name == "anchor" else placed.points[name] for name in pose.band]
+            attrs = {"class": "band", "stroke": BAND, "stroke-linecap": "round"}
+            if role == "start" and end is not None:
+                attrs["opacity"] = GHOST_OPACITY
+            front.append(_Group(attrs, [_Line(ends[0], ends[1], BAND_W)]))
     attrs = {"class": "props", "fill": PROP, "stroke": PROP, "stroke-width": "0"}
     return _Scene([_Group(attrs, shapes)], groups, front, arrows)
+
+
+def _turn(figure: _Placed) -> _Arrow:
+    """Turning the trunk, seen from the side: the front half of a circle around the chest."""
+    chest = figure.points["chest"]
+    return _Arrow(_add(chest, (-0.15, -0.03)), _add(chest, (0.0, 0.11)), _add(chest, (0.15, -0.03)))
 
 
 def _stances(pose: Pose) -> list[Stance]:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from backpath.exercises.library import Equipment, Exercise, library
 from backpath.exercises.pose import Joint, Limbs, Pose, Prop, Stance
@@ -313,3 +314,35 @@ def test_it_turns_the_face_to_the_viewer_for_lying_on_the_side() -> None:
     # Two white eyes per figure (start and end) instead of a profile nose.
     assert render_svg(side).count('fill="#ffffff"><circle') == 2
     assert 'fill="#ffffff"><circle' not in render_svg(back)
+
+
+def test_it_draws_an_elastic_band_between_its_two_ends() -> None:
+    svg = render_svg(library()["clamshell_band"])
+    assert svg.count('class="band"') == 2  # start (faint) and end
+    assert render_svg(library()["hamstring_stretch"]).count('class="band"') == 1  # held
+    assert 'class="band"' not in render_svg(library()["bridge"])
+
+
+def test_it_shows_a_turn_of_the_trunk_with_an_arrow_around_the_chest() -> None:
+    held = library()["seated_trunk_rotation"]
+    assert held.pose.turn
+    assert held.pose.end is None
+    assert 'class="arrows"' in render_svg(held)
+
+
+def test_it_refuses_a_band_tied_to_nothing() -> None:
+    with pytest.raises(ValidationError, match="band: unknown end 'nose'"):
+        Pose.model_validate(
+            {
+                "start": {
+                    "trunk": 0,
+                    "head": 0,
+                    "thigh": 180,
+                    "shin": 180,
+                    "foot": 90,
+                    "upper_arm": 180,
+                    "forearm": 180,
+                },
+                "band": ["hand", "nose"],
+            }
+        )
