@@ -45,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "episode": episode,
             "record": record,
+            "has_program": episode is not None and episode.programs.exists(),
             "next_evaluation": record.next_evaluation(lang().value) if record else None,
         },
     )
