@@ -20,9 +20,10 @@ from backpath import __version__
 from backpath.clinical.batch import RowScorer, output_columns
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.instruments import instrument
-from backpath.clinical.language import Lang
+from backpath.clinical.language import Lang, Text
 
 if TYPE_CHECKING:
+    from backpath.education.modules import Module
     from backpath.exercises.library import Exercise
 
 # The JSON commands import their modules when they run, so that the batch command, which
@@ -247,6 +248,42 @@ def _exercise_json(exercise: Exercise) -> dict[str, Any]:
     }
 
 
+def cmd_education(args: argparse.Namespace) -> int:
+    from backpath.education.modules import curriculum, modules
+
+    if args.profile is None:
+        _print_json([_module_json(module) for module in modules().values()])
+        return 0
+    from backpath.clinical.stratification import Profile
+
+    plan = curriculum(Profile(args.profile))
+    _print_json([{"week": week, "id": module_id} for week, module_id in plan])
+    return 0
+
+
+def _text(value: Text) -> dict[str, str]:
+    return {"nl": value.nl, "en": value.en}
+
+
+def _module_json(module: Module) -> dict[str, Any]:
+    return {
+        "id": module.id,
+        "title": _text(module.title),
+        "body": _text(module.body),
+        "week": module.week,
+        "psychosocial": module.psychosocial,
+        "sources": list(module.sources),
+        "questions": [
+            {
+                "question": _text(question.question),
+                "options": [_text(option) for option in question.options],
+                "answer": question.answer,
+            }
+            for question in module.questions
+        ],
+    }
+
+
 def cmd_walkthrough(args: argparse.Namespace) -> int:
     from backpath.demo import run_demo
 
@@ -359,6 +396,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", nargs="?", help="exercise id, e.g. bridge")
     p.set_defaults(run=cmd_exercises)
 
+    p = commands.add_parser("education", help="list the education modules, or one curriculum")
+    p.add_argument(
+        "--profile",
+        choices=["low", "medium", "high"],
+        help="print the (week, id) curriculum for this risk profile instead",
+    )
+    p.set_defaults(run=cmd_education)
+
     p = commands.add_parser("booklet", help="write the whole exercise library as a PDF e-book")
     p.add_argument("--lang", choices=[lang.value for lang in Lang], default="nl", help="nl or en")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write it")
@@ -384,6 +429,7 @@ OWN_COMMANDS = frozenset(
         "redflags",
         "assess",
         "exercises",
+        "education",
         "booklet",
         "walkthrough",
         "demo",
