@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "backpath.accounts",
     "backpath.care",
     "backpath.programs",
+    "backpath.learning",
     "backpath.web",
 ]
 

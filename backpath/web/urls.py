@@ -12,6 +12,7 @@ from backpath.care import intake_views as intake
 from backpath.care import letters
 from backpath.care import portal_views as portal
 from backpath.care import views as care
+from backpath.learning import views as learning
 from backpath.programs import views as programs
 from backpath.programs.adherence import adherence_view
 
@@ -84,6 +85,8 @@ urlpatterns = [
     path("me/booklet/", programs.my_booklet, name="my_booklet"),
     path("me/today/exercise/", programs.log_exercise, name="log_exercise"),
     path("me/today/activity/", programs.log_quota, name="log_quota"),
+    path("me/learn/", learning.learn, name="learn"),
+    path("me/learn/<slug:module_id>/", learning.module_page, name="learn_module"),
     path("me/", portal.home, name="portal_home"),
     path("me/plan/", portal.plan, name="portal_plan"),
     path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),

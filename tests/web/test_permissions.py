@@ -93,6 +93,19 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("program_edit", "post", episode("program_edit"), STAFF_X),
     ("program_adherence", "get", episode("program_adherence"), STAFF_X),
     ("today", "get", plain("today"), PATIENTS),
+    ("learn", "get", plain("learn"), PATIENTS),
+    (
+        "learn_module",
+        "get",
+        lambda w: reverse("learn_module", args=["when_to_see_a_doctor"]),
+        PATIENTS,
+    ),
+    (
+        "learn_module",
+        "post",
+        lambda w: reverse("learn_module", args=["when_to_see_a_doctor"]),
+        PATIENTS,
+    ),
     ("log_exercise", "post", plain("log_exercise"), PATIENTS),
     # Nobody in the world has a graded-activity quota yet: there is nothing to log to.
     ("log_quota", "post", plain("log_quota"), NOBODY),

@@ -23,6 +23,7 @@ from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
 from backpath.exercises.library import Category, library
 from backpath.exercises.render import render_svg
+from backpath.learning.views import reading_progress as module_progress
 
 register = template.Library()
 
@@ -181,3 +182,10 @@ def exercise_svg(exercise_id: str, width: int = 320) -> str:
 def unit_label(unit: str) -> str:
     """A quota's unit in the user's language."""
     return {"minutes": _("minutes"), "steps": _("steps")}.get(unit, unit)
+
+
+@register.simple_tag
+def reading_progress(episode: Any) -> str:
+    """'read of open' education modules, for the clinician's episode page."""
+    read, opened = module_progress(episode)
+    return _("%(read)s of %(open)s modules read") % {"read": read, "open": opened}
