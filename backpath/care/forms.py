@@ -50,8 +50,12 @@ class OnceForm(forms.Form):
 
 
 def _yes_no(label: StrOrPromise, required: bool = True) -> forms.ChoiceField:
+    # Marked so the template lays the two short answers side by side.
     return forms.ChoiceField(
-        label=label, choices=YES_NO, widget=forms.RadioSelect, required=required
+        label=label,
+        choices=YES_NO,
+        widget=forms.RadioSelect(attrs={"class": "yesno"}),
+        required=required,
     )
 
 
