@@ -335,7 +335,10 @@ def cmd_booklet(args: argparse.Namespace) -> int:
 
     from backpath.programs.booklets import library_booklet
 
-    output.write_bytes(library_booklet(Lang(args.lang), args.clinic, date.today()))
+    try:
+        output.write_bytes(library_booklet(Lang(args.lang), args.clinic, date.today()))
+    except OSError as error:
+        raise BadInput(f"{args.output}: cannot write ({error.strerror})") from None
     print(f"backpath booklet: wrote {output}")
     return 0
 

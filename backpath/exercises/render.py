@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from backpath.clinical.language import Lang, Text
 from backpath.exercises.pose import Joint, Pose, Prop, Stance
 
 if TYPE_CHECKING:
@@ -94,6 +95,15 @@ PROP = "#c9ced6"
 FLOOR = "#aab1bb"
 ARROW = "#b45309"
 WHITE = "#ffffff"
+# What a screen reader says about every picture, in the page's language.
+DESC_HELD = Text(
+    nl="De houding om aan te nemen en vast te houden.", en="The position to take and hold."
+)
+DESC_MOVE = Text(
+    nl="Vaag: de beginhouding. Vol: de eindhouding.",
+    en="Faint: the starting position. Solid: the end position.",
+)
+DESC_ARROWS = Text(nl="De pijlen tonen de beweging.", en="The arrows show the movement.")
 BAND = "#7c3aed"  # an elastic band: violet, unlike anything else in the picture
 BAND_W = 0.012
 WATER = "#3b93c0"
@@ -809,7 +819,11 @@ def _pose_of(subject: Exercise | Pose | Stance) -> tuple[Pose, str, frozenset[st
 
 
 def render_svg(
-    exercise_or_pose: Exercise | Pose | Stance, *, title: str | None = None, width: int = 320
+    exercise_or_pose: Exercise | Pose | Stance,
+    *,
+    title: str | None = None,
+    width: int = 320,
+    lang: Lang = Lang.EN,
 ) -> str:
     """The exercise as a standalone SVG: end position solid, start faint, arrows for ``moves``.
 
@@ -823,16 +837,16 @@ def render_svg(
     uid = f"bp-{uuid.uuid4().hex[:10]}"
     height = round(width * VIEW_H / VIEW_W)
     if pose.end is None:
-        desc = "The position to take and hold."
+        desc = DESC_HELD(lang)
     else:
-        desc = "Faint: the starting position. Solid: the end position."
+        desc = DESC_MOVE(lang)
         if scene.arrows:
-            desc += " The arrows show the movement."
+            desc += " " + DESC_ARROWS(lang)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {VIEW_W:.0f} {VIEW_H:.0f}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{uid}-title">',
         f'<title id="{uid}-title">{escape(title or default_title)}</title>',
-        f"<desc>{desc}</desc>",
+        f"<desc>{escape(desc)}</desc>",
     ]
     if scene.arrows:
         parts.append(

@@ -18,7 +18,7 @@ from backpath.accounts.models import User
 from backpath.care import selectors
 from backpath.care.access import episodes_for
 from backpath.care.forms import lang, text
-from backpath.care.models import Episode
+from backpath.care.models import Episode, PlanVersion
 from backpath.care.portal_views import patient_required
 from backpath.clinical.stratification import Profile
 from backpath.education.modules import Module, curriculum, modules
@@ -29,14 +29,14 @@ def _episode(user: User) -> Episode | None:
     return episodes_for(user).order_by("-opened_at").first()
 
 
-def schedule(episode: Episode) -> list[dict[str, Any]]:
+def schedule(episode: Episode, plan: PlanVersion | None = None) -> list[dict[str, Any]]:
     """The curriculum for the episode's profile, each module with the date it opens.
 
     Week 1 starts with the care plan; before there is a plan, medium is assumed and only
     week 1 is open, so the safety-net module is there from the first day.
     """
-    record = selectors.episode_record(episode)
-    plan = record.plan
+    # The episode page already holds the current plan; other callers look it up here.
+    plan = plan or selectors.episode_record(episode).plan
     profile = Profile(plan.profile) if plan else Profile.MEDIUM
     start = plan.starts_on if plan else timezone.localdate()
     read = {r.module_id: r for r in episode.reads.all()}
@@ -120,8 +120,8 @@ def module_page(request: HttpRequest, module_id: str) -> HttpResponse:
     )
 
 
-def reading_progress(episode: Episode) -> tuple[int, int]:
+def reading_progress(episode: Episode, plan: PlanVersion | None = None) -> tuple[int, int]:
     """Modules read of those open so far, for the clinician's episode page."""
-    rows = schedule(episode)
+    rows = schedule(episode, plan)
     opened = [r for r in rows if r["open"]]
     return sum(1 for r in opened if r["read"]), len(opened)

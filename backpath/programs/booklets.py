@@ -38,7 +38,7 @@ def exercise_page(exercise: Exercise, lang: Lang) -> dict[str, Any]:
     return {
         "id": exercise.id,
         "name": exercise.name(lang),
-        "picture": _data_uri(render_svg(exercise, title=exercise.name(lang), width=300)),
+        "picture": _data_uri(render_svg(exercise, title=exercise.name(lang), width=300, lang=lang)),
         "steps": getattr(exercise.instructions, lang.value),
         "feel": exercise.feel(lang),
         "mistakes": getattr(exercise.mistakes, lang.value),

@@ -105,3 +105,14 @@ def test_it_refuses_a_bad_e_book_path(
     err = capsys.readouterr().err
     assert err.startswith("backpath: error: ")
     assert err.count("\n") == 1
+
+
+def test_it_refuses_to_write_the_e_book_over_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BACKPATH_DEMO", "true")
+    (tmp_path / "boek.pdf").mkdir()
+    assert main(["booklet", "-o", str(tmp_path / "boek.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("backpath: error: ")
+    assert "cannot write" in err

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from backpath.clinical.language import Lang
 from backpath.exercises.library import Equipment, Exercise, library
 from backpath.exercises.pose import Joint, Limbs, Pose, Prop, Stance
 from backpath.exercises.render import joint_positions, render_svg
@@ -346,3 +347,9 @@ def test_it_refuses_a_band_tied_to_nothing() -> None:
                 "band": ["hand", "nose"],
             }
         )
+
+
+def test_it_describes_the_picture_in_the_pages_language() -> None:
+    bridge = library()["bridge"]
+    assert "<desc>Vaag: de beginhouding." in render_svg(bridge, lang=Lang.NL)
+    assert "<desc>Faint: the starting position." in render_svg(bridge)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from backpath.care.selectors import episode_record
 from backpath.education.modules import modules
 from backpath.learning.models import ModuleRead
 from backpath.learning.views import reading_progress
@@ -40,7 +41,7 @@ def test_it_records_a_read_module_and_shows_it_to_the_clinician(world: World) ->
     read_count, opened = reading_progress(world.amy_episode)
     assert read_count == 1
     assert opened >= 1
-    assert reading_progress_text(world.amy_episode) in episode_page.content.decode()
+    assert reading_progress_text(episode_record(world.amy_episode)) in episode_page.content.decode()
 
 
 def test_it_answers_404_for_an_unknown_module(world: World) -> None:

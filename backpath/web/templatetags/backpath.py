@@ -175,7 +175,7 @@ def exercise_svg(exercise_id: str, width: int = 320) -> str:
     exercise = library().get(exercise_id)
     if exercise is None:
         return ""
-    return mark_safe(render_svg(exercise, title=text(exercise.name), width=width))
+    return mark_safe(render_svg(exercise, title=text(exercise.name), width=width, lang=lang()))
 
 
 @register.filter
@@ -185,7 +185,7 @@ def unit_label(unit: str) -> str:
 
 
 @register.simple_tag
-def reading_progress(episode: Any) -> str:
+def reading_progress(record: Any) -> str:
     """'read of open' education modules, for the clinician's episode page."""
-    read, opened = module_progress(episode)
+    read, opened = module_progress(record.episode, record.plan)
     return _("%(read)s of %(open)s modules read") % {"read": read, "open": opened}
