@@ -38,6 +38,11 @@ def episodes_for(user: User) -> QuerySet[Episode]:
     return Episode.objects.none()
 
 
+def current_episode(user: User) -> Episode | None:
+    """A patient's own latest episode: what their portal pages show (no id in the URL)."""
+    return episodes_for(user).select_related("patient", "intake").order_by("-opened_at").first()
+
+
 def _uuid(raw: object) -> uuid.UUID:
     try:
         return uuid.UUID(str(raw))

@@ -49,7 +49,7 @@ class OnceForm(forms.Form):
     submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
-def _yes_no(label: StrOrPromise, required: bool = True) -> forms.ChoiceField:
+def yes_no_field(label: StrOrPromise, required: bool = True) -> forms.ChoiceField:
     # Marked so the template lays the two short answers side by side.
     return forms.ChoiceField(
         label=label,
@@ -122,9 +122,9 @@ class SafetyForm(forms.Form):
         super().__init__(*args, **kwargs)
         for flag in red_flag_bank().flags:
             if flag.asked_of is AskedOf.PATIENT:
-                self.fields[flag.id] = _yes_no(text(flag.question))
-        self.fields["smoker"] = _yes_no(_("Do you smoke?"))
-        self.fields["cardiovascular_disease"] = _yes_no(
+                self.fields[flag.id] = yes_no_field(text(flag.question))
+        self.fields["smoker"] = yes_no_field(_("Do you smoke?"))
+        self.fields["cardiovascular_disease"] = yes_no_field(
             _("Do you have a heart or vascular disease (for example high blood pressure)?")
         )
 
@@ -141,29 +141,8 @@ class SafetyForm(forms.Form):
         }
 
 
-class QuestionnaireForm(forms.Form):
-    """The complaint and the episode's questionnaires; items are named ``<instrument>__<item>``."""
-
-    description = forms.CharField(
-        label=_("Describe your back complaint in a few words"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-    onset = forms.DateField(
-        label=_("When did this episode of back pain start?"),
-        widget=ISO_DATE,
-    )
-    leg_pain = forms.ChoiceField(
-        label=_("Does the pain go into your leg?"),
-        choices=(
-            (LegPain.NONE.value, _("No")),
-            (LegPain.ABOVE_KNEE.value, _("Yes, but not below the knee")),
-            (LegPain.BELOW_KNEE.value, _("Yes, below the knee")),
-        ),
-        widget=forms.RadioSelect,
-    )
-    leg_pain_dominant = _yes_no(_("Is the pain in your leg worse than the pain in your back?"))
-    first_episode = _yes_no(_("Is this the first time you have back pain?"))
+class InstrumentsForm(forms.Form):
+    """Questionnaires as radio items named ``<instrument>__<item>``, validated by the core."""
 
     def __init__(self, *args: Any, instruments: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,12 +162,6 @@ class QuestionnaireForm(forms.Form):
                     self.fields[f"{name}__note"] = forms.CharField(
                         label=_("Activity"), max_length=200, required=False
                     )
-
-    def clean_onset(self) -> date:
-        onset: date = self.cleaned_data["onset"]
-        if onset > timezone.localdate():
-            raise forms.ValidationError(_("The start date cannot be in the future."))
-        return onset
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -235,15 +208,6 @@ class QuestionnaireForm(forms.Form):
                     notes.setdefault(definition.id, {})[item.link_id] = note
         return notes
 
-    def complaint(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "onset": data["onset"].isoformat(),
-            "leg_pain": data["leg_pain"],
-            "leg_pain_dominant": data["leg_pain_dominant"] == "yes",
-            "first_episode": data["first_episode"] == "yes",
-        }
-
     def sections(self) -> list[dict[str, Any]]:
         """Bound fields per instrument, for the template."""
         return [
@@ -267,6 +231,46 @@ class QuestionnaireForm(forms.Form):
             }
             for d in self.instruments
         ]
+
+
+class QuestionnaireForm(InstrumentsForm):
+    """The complaint and the episode's questionnaires at the intake."""
+
+    description = forms.CharField(
+        label=_("Describe your back complaint in a few words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    onset = forms.DateField(
+        label=_("When did this episode of back pain start?"),
+        widget=ISO_DATE,
+    )
+    leg_pain = forms.ChoiceField(
+        label=_("Does the pain go into your leg?"),
+        choices=(
+            (LegPain.NONE.value, _("No")),
+            (LegPain.ABOVE_KNEE.value, _("Yes, but not below the knee")),
+            (LegPain.BELOW_KNEE.value, _("Yes, below the knee")),
+        ),
+        widget=forms.RadioSelect,
+    )
+    leg_pain_dominant = yes_no_field(_("Is the pain in your leg worse than the pain in your back?"))
+    first_episode = yes_no_field(_("Is this the first time you have back pain?"))
+
+    def clean_onset(self) -> date:
+        onset: date = self.cleaned_data["onset"]
+        if onset > timezone.localdate():
+            raise forms.ValidationError(_("The start date cannot be in the future."))
+        return onset
+
+    def complaint(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "onset": data["onset"].isoformat(),
+            "leg_pain": data["leg_pain"],
+            "leg_pain_dominant": data["leg_pain_dominant"] == "yes",
+            "first_episode": data["first_episode"] == "yes",
+        }
 
 
 TRISTATE = (("", _("Not examined")), ("yes", _("Yes")), ("no", _("No")))

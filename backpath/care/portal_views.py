@@ -8,14 +8,15 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from backpath.accounts.models import User
 from backpath.care import selectors
-from backpath.care.access import episodes_for
+from backpath.care.access import current_episode
 from backpath.care.forms import lang, text
-from backpath.care.models import Episode
 from backpath.care.views import View
 from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
+from backpath.followup.selectors import between_visits, unresolved_red_flag
 
 
 def patient_required(view: View) -> View:
@@ -30,21 +31,24 @@ def patient_required(view: View) -> View:
     return wrapped
 
 
-def _current_episode(user: User) -> Episode | None:
-    return episodes_for(user).select_related("patient", "intake").order_by("-opened_at").first()
-
-
 @patient_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    episode = _current_episode(user)
+    episode = current_episode(user)
     record = selectors.episode_record(episode) if episode else None
+    today = timezone.localdate()
     return render(
         request,
         "portal/home.html",
         {
             "episode": episode,
             "record": record,
+            "state": (
+                between_visits(episode, today, lang().value, record.plan)
+                if episode and record
+                else None
+            ),
+            "red_flag": unresolved_red_flag(episode) if episode else None,
             "has_program": episode is not None and episode.programs.exists(),
             "next_evaluation": record.next_evaluation(lang().value) if record else None,
         },
@@ -54,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @patient_required
 def plan(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    episode = _current_episode(user)
+    episode = current_episode(user)
     record = selectors.episode_record(episode) if episode else None
     return render(
         request,

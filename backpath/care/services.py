@@ -49,7 +49,7 @@ STANDARD_INSTRUMENTS = ("startback", "nprs", "psk", "qbpds")
 OPTIONAL_INSTRUMENTS = ("odi", "rmdq", "tsk11", "orebro_sf", "psfs")
 
 
-def _audit(actor: User | None, clinic_id: Any, action: str, object_id: uuid.UUID | None) -> None:
+def audit(actor: User | None, clinic_id: Any, action: str, object_id: uuid.UUID | None) -> None:
     AuditEvent.objects.create(actor=actor, clinic_id=clinic_id, action=action, object_id=object_id)
 
 
@@ -87,7 +87,7 @@ def patient_create(*, actor: User, submission: uuid.UUID | None, **fields: Any) 
         patient = Patient.objects.create(
             clinic=actor.clinic, created_by=actor, submission=submission, **fields
         )
-        _audit(actor, actor.clinic_id, "patient.create", patient.id)
+        audit(actor, actor.clinic_id, "patient.create", patient.id)
     return patient
 
 
@@ -135,7 +135,7 @@ def patient_invite(
         patient.user = account
         patient.email = email
         patient.save(update_fields=["user", "email"])
-        _audit(actor, patient.clinic_id, "patient.invite", patient.id)
+        audit(actor, patient.clinic_id, "patient.invite", patient.id)
 
 
 def episode_open(
@@ -156,7 +156,7 @@ def episode_open(
             submission=submission,
         )
         Intake.objects.create(episode=episode)
-        _audit(actor, patient.clinic_id, "episode.open", episode.id)
+        audit(actor, patient.clinic_id, "episode.open", episode.id)
     return episode
 
 
@@ -221,7 +221,7 @@ def intake_save_safety(
                 episode.urgency = result.urgency.value
                 episode.save(update_fields=["urgency"])
         intake.save()
-        _audit(actor, episode.clinic_id, "intake.safety", intake.id)
+        audit(actor, episode.clinic_id, "intake.safety", intake.id)
     return result
 
 
@@ -331,7 +331,7 @@ def intake_submit(
             episode.urgency = record.urgency
             episode.save(update_fields=["status", "urgency"])
         intake.save()
-        _audit(actor, episode.clinic_id, "intake.submit", intake.id)
+        audit(actor, episode.clinic_id, "intake.submit", intake.id)
     return record
 
 
@@ -343,7 +343,7 @@ def urgent_acknowledge(*, actor: User, episode: Episode) -> None:
         episode.urgent_seen_by = actor
         episode.urgent_seen_at = timezone.now()
         episode.save(update_fields=["urgent_seen_by", "urgent_seen_at"])
-        _audit(actor, episode.clinic_id, "episode.urgent_seen", episode.id)
+        audit(actor, episode.clinic_id, "episode.urgent_seen", episode.id)
 
 
 def _plan_record(
@@ -431,7 +431,7 @@ def review_record(
                 )
             episode.status = EpisodeStatus.TREATMENT
             episode.save(update_fields=["status", "urgency"])
-        _audit(actor, episode.clinic_id, "assessment.review", record.id)
+        audit(actor, episode.clinic_id, "assessment.review", record.id)
     return record
 
 
@@ -467,7 +467,7 @@ def plan_adjust(
             reason=reason,
             submission=submission,
         )
-        _audit(actor, episode.clinic_id, "plan.adjust", version.id)
+        audit(actor, episode.clinic_id, "plan.adjust", version.id)
     return version
 
 
@@ -544,7 +544,7 @@ def session_record(
                 over_budget_reason=draft.over_budget_reason if check.over_budget else "",
                 submission=submission,
             )
-            _audit(actor, episode.clinic_id, "session.record", note.id)
+            audit(actor, episode.clinic_id, "session.record", note.id)
     except IntegrityError:
         # Two clinicians saving at once: the other note took this number; the form retries.
         if found := record_for_submission(SessionNote, submission, episode=episode):
@@ -563,5 +563,5 @@ def episode_close(*, actor: User, episode: Episode, reason: str, summary: str) -
         episode.discharge_reason = reason
         episode.discharge_summary = summary
         episode.save(update_fields=["status", "closed_at", "discharge_reason", "discharge_summary"])
-        _audit(actor, episode.clinic_id, "episode.close", episode.id)
+        audit(actor, episode.clinic_id, "episode.close", episode.id)
     return episode

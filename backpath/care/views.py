@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +33,7 @@ from backpath.care.forms import (
 )
 from backpath.care.models import Episode, EpisodeStatus, IntakeStatus, Patient
 from backpath.care.vocabulary import INTERVENTION_LABELS
+from backpath.followup.selectors import attention, between_visits
 
 View = Callable[..., HttpResponse]
 
@@ -61,7 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "care/dashboard.html",
         {
-            "attention": selectors.attention_list(user),
+            "attention": attention(user),
             "episodes": selectors.episode_list(user),
         },
     )
@@ -169,6 +171,8 @@ def _episode_page(
         {
             "episode": episode,
             "record": record,
+            "between": between_visits(episode, timezone.localdate(), lang().value, record.plan),
+            "alerts": list(episode.alerts.filter(resolved_at__isnull=True)),
             "next_evaluation": record.next_evaluation(lang().value),
             "intake": episode.intake,
             "withheld": services.withheld_instruments(episode),

@@ -74,3 +74,14 @@ EQUIPMENT_LABELS: dict[Equipment, Promise] = {
     Equipment.BIKE: _("Bicycle or exercise bike"),
     Equipment.POOL: _("Swimming pool"),
 }
+
+ALERT_LABELS: dict[str, Promise] = {
+    "red_flag": _("New red flag"),
+    "worse": _("Getting worse"),
+    "step3_or_gp": _("Not improved at week 12"),
+    "consult_gp": _("No change: consult the GP"),
+    "restratify": _("Not improving: re-stratify"),
+    "returned": _("Back after discharge"),
+    "low_adherence": _("Low adherence"),
+    "overdue": _("Questionnaire overdue"),
+}

@@ -94,11 +94,15 @@ def derived_flags(facts: PatientFacts, present: Collection[str]) -> set[str]:
     return derived
 
 
-def triage(answered_yes: Iterable[str], facts: PatientFacts) -> Triage:
-    """Triage the flags answered "yes" (validated ids) plus those derived from ``facts``."""
+def triage(answered_yes: Iterable[str], facts: PatientFacts | None) -> Triage:
+    """Triage the flags answered "yes" (validated ids) plus those derived from ``facts``.
+
+    Without ``facts`` (a re-check during treatment) no flags are derived.
+    """
     bank = red_flag_bank()
     present = set(answered_yes)
-    present |= derived_flags(facts, present)
+    if facts is not None:
+        present |= derived_flags(facts, present)
     flags = [flag for flag in bank.flags if flag.id in present]  # bank order: stable output
 
     actions: dict[str, Action] = {}

@@ -16,17 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from backpath.accounts.models import User
 from backpath.care import selectors
-from backpath.care.access import episodes_for
+from backpath.care.access import current_episode
 from backpath.care.forms import lang, text
 from backpath.care.models import Episode, PlanVersion
 from backpath.care.portal_views import patient_required
 from backpath.clinical.stratification import Profile
 from backpath.education.modules import Module, curriculum, modules
 from backpath.learning.models import ModuleRead
-
-
-def _episode(user: User) -> Episode | None:
-    return episodes_for(user).order_by("-opened_at").first()
 
 
 def schedule(episode: Episode, plan: PlanVersion | None = None) -> list[dict[str, Any]]:
@@ -60,7 +56,7 @@ def schedule(episode: Episode, plan: PlanVersion | None = None) -> list[dict[str
 @patient_required
 def learn(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    episode = _episode(user)
+    episode = current_episode(user)
     rows = schedule(episode) if episode else []
     return render(request, "learning/list.html", {"rows": rows})
 
@@ -81,7 +77,7 @@ def _check_form(module: Module, data: Any = None) -> forms.Form:
 @require_http_methods(["GET", "POST"])
 def module_page(request: HttpRequest, module_id: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    episode = _episode(user)
+    episode = current_episode(user)
     module = modules().get(module_id)
     row = next((r for r in schedule(episode) if r["id"] == module_id), None) if episode else None
     if module is None or episode is None or row is None or not row["open"]:

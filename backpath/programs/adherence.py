@@ -256,13 +256,10 @@ def exercise_label(exercise_id: str) -> str:
     return text(exercise.name) if exercise else exercise_id
 
 
-@clinician_required
-def adherence_view(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    episode = access_episode(user, episode_id, need_clinician=True)
-    data = adherence(episode, timezone.localdate())
+def completion_svg(data: Adherence, chart_id: str) -> str:
+    """The exercises done per day as a chart (the adherence and progress pages)."""
     period = {"start": charts.day_label(data.start), "end": charts.day_label(data.today)}
-    completion = charts.completion_chart(
+    return charts.completion_chart(
         [(day.day, day.done, day.due) for day in data.days],
         title=_("Exercises done per day"),
         desc=_("From %(start)s to %(end)s. Done: %(done)s; missed: %(missed)s.")
@@ -274,8 +271,17 @@ def adherence_view(request: HttpRequest, episode_id: str) -> HttpResponse:
         empty_text=_("No exercises due or done yet."),
         done_label=_("Done"),
         missed_label=_("Missed"),
-        chart_id="adherence-completion",
+        chart_id=chart_id,
     )
+
+
+@clinician_required
+def adherence_view(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = access_episode(user, episode_id, need_clinician=True)
+    data = adherence(episode, timezone.localdate())
+    period = {"start": charts.day_label(data.start), "end": charts.day_label(data.today)}
+    completion = completion_svg(data, "adherence-completion")
     labels = {row.exercise_id: exercise_label(row.exercise_id) for row in data.exercises}
     pain = charts.pain_chart(
         data.pain,

@@ -9,6 +9,10 @@ already translated (this module knows no language).
 
 Colours: teal for exercises done, light grey for exercises missed, amber for pain. The pain
 lines differ by dash pattern and marker shape as well, so the chart reads in black and white.
+
+The public helpers below (``svg_document``, ``empty_chart``, ``y_axis``, ``x_labels``,
+``polyline``, ``draw_marker``, the legends and the escapes) are shared with the progress
+charts (``progress_charts``), so every chart keeps these guarantees.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ def completion_chart(
     ``empty_text``.
     """
     if not days or all(done <= 0 and due <= 0 for _day, done, due in days):
-        return _empty(title, desc or empty_text, empty_text, chart_id)
+        return empty_chart(title, desc or empty_text, empty_text, chart_id)
     height = 220
     top, bottom = 34, height - 30
     plot_height = bottom - top
@@ -70,17 +74,17 @@ def completion_chart(
     slot = PLOT_WIDTH / len(days)
     bar = max(1.0, slot * 0.7)
     parts = [
-        _legend_swatch(LEFT, 12, DONE, done_label),
-        _legend_swatch(LEFT + 120, 12, MISSED, missed_label),
+        legend_swatch(LEFT, 12, DONE, done_label),
+        legend_swatch(LEFT + 120, 12, MISSED, missed_label),
     ]
-    parts += _y_axis(top, bottom, [(0, "0"), (highest, str(highest))], highest)
+    parts += y_axis(top, bottom, [(0, "0"), (highest, str(highest))], highest)
     for index, (day, done, due) in enumerate(days):
         done = max(done, 0)
         missed = max(due - done, 0)
         x = LEFT + index * slot + (slot - bar) / 2
         done_height = done / highest * plot_height
         missed_height = missed / highest * plot_height
-        shapes = [f"<title>{_text(day_label(day))}: {done}/{max(due, done)}</title>"]
+        shapes = [f"<title>{escape_text(day_label(day))}: {done}/{max(due, done)}</title>"]
         if done:
             shapes.append(
                 f'<rect class="done" x="{x:.1f}" y="{bottom - done_height:.1f}" '
@@ -92,8 +96,8 @@ def completion_chart(
                 f'width="{bar:.1f}" height="{missed_height:.1f}" fill="{MISSED}"/>'
             )
         parts.append(f'<g class="day">{"".join(shapes)}</g>')
-    parts += _x_labels([day for day, _done, _due in days], bottom + 18)
-    return _svg(height, title, desc or title, chart_id, parts)
+    parts += x_labels([day for day, _done, _due in days], bottom + 18)
+    return svg_document(height, title, desc or title, chart_id, parts)
 
 
 def pain_chart(
@@ -124,7 +128,7 @@ def pain_chart(
     }
     points = {key: values for key, values in points.items() if values}
     if not points:
-        return _empty(title, desc or empty_text, empty_text, chart_id)
+        return empty_chart(title, desc or empty_text, empty_text, chart_id)
     if span is None:
         every = [day for values in points.values() for day, _pain in values]
         span = (min(every), max(every))
@@ -141,56 +145,46 @@ def pain_chart(
     def y_of(pain: int) -> float:
         return bottom - pain / 10 * plot_height
 
-    parts = _y_axis(top, bottom, [(0, "0"), (10, "10")], 10)
+    parts = y_axis(top, bottom, [(0, "0"), (10, "10")], 10)
     parts.append(
         f'<line class="reference" x1="{LEFT}" y1="{y_of(5):.1f}" x2="{LEFT + PLOT_WIDTH}" '
         f'y2="{y_of(5):.1f}" stroke="{MUTED}" stroke-width="1" stroke-dasharray="4 3"/>'
         f'<text x="{LEFT - 6}" y="{y_of(5) + 4:.1f}" text-anchor="end" fill="{MUTED}">5</text>'
     )
-    parts += _x_labels(days, bottom + 18)
+    parts += x_labels(days, bottom + 18)
     legend_top = bottom + 40
     for number, (key, values) in enumerate(points.items()):
         label = labels.get(key, key)
         dash = DASHES[number % len(DASHES)]
         marker = MARKERS[number % len(MARKERS)]
-        dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
-        coordinates = " ".join(f"{x_of(day):.1f},{y_of(pain):.1f}" for day, pain in values)
         shapes = [
-            f"<title>{_text(label)}</title>",
-            f'<polyline points="{coordinates}" fill="none" stroke="{PAIN}" stroke-width="2" '
-            f'stroke-linejoin="round"{dash_attribute}/>',
+            f"<title>{escape_text(label)}</title>",
+            polyline([(x_of(day), y_of(pain)) for day, pain in values], PAIN, dash),
         ]
         for day, pain in values:
             shapes.append(
-                _marker(marker, x_of(day), y_of(pain), f"{label} {day_label(day)}: {pain}")
+                draw_marker(marker, x_of(day), y_of(pain), f"{label} {day_label(day)}: {pain}")
             )
         parts.append(f'<g class="series">{"".join(shapes)}</g>')
-        row = legend_top + 20 * number
-        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "\u2026"
-        parts.append(
-            f'<g class="legend"><line x1="{LEFT}" y1="{row}" x2="{LEFT + 28}" y2="{row}" '
-            f'stroke="{PAIN}" stroke-width="2"{dash_attribute}/>'
-            f"{_marker(marker, LEFT + 14, row, None)}"
-            f'<text x="{LEFT + 36}" y="{row + 4}" fill="{TEXT}">{_text(short)}</text></g>'
-        )
-    return _svg(height, title, desc or title, chart_id, parts)
+        parts.append(legend_line(legend_top + 20 * number, PAIN, dash, marker, label))
+    return svg_document(height, title, desc or title, chart_id, parts)
 
 
-def _svg(height: int, title: str, desc: str, chart_id: str, parts: list[str]) -> str:
+def svg_document(height: int, title: str, desc: str, chart_id: str, parts: list[str]) -> str:
     ident = _NOT_ID.sub("-", chart_id) or "chart"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" '
         f'aria-labelledby="{ident}-title {ident}-desc" '
-        f'font-family="{_attribute(FONT)}" font-size="12">'
-        f'<title id="{ident}-title">{_text(title)}</title>'
-        f'<desc id="{ident}-desc">{_text(desc)}</desc>' + "".join(parts) + "</svg>"
+        f'font-family="{escape_attribute(FONT)}" font-size="12">'
+        f'<title id="{ident}-title">{escape_text(title)}</title>'
+        f'<desc id="{ident}-desc">{escape_text(desc)}</desc>' + "".join(parts) + "</svg>"
     )
 
 
-def _empty(title: str, desc: str, empty_text: str, chart_id: str) -> str:
+def empty_chart(title: str, desc: str, empty_text: str, chart_id: str) -> str:
     height = 96
-    return _svg(
+    return svg_document(
         height,
         title,
         desc,
@@ -199,47 +193,87 @@ def _empty(title: str, desc: str, empty_text: str, chart_id: str) -> str:
             f'<rect class="empty" x="1" y="1" width="{WIDTH - 2}" height="{height - 2}" rx="10" '
             f'fill="none" stroke="{MISSED}" stroke-width="2" stroke-dasharray="6 4"/>',
             f'<text x="{WIDTH / 2:.0f}" y="{height / 2 + 5:.0f}" text-anchor="middle" '
-            f'fill="{MUTED}" font-size="14">{_text(empty_text)}</text>',
+            f'fill="{MUTED}" font-size="14">{escape_text(empty_text)}</text>',
         ],
     )
 
 
-def _y_axis(top: int, bottom: int, ticks: list[tuple[int, str]], highest: int) -> list[str]:
+def y_axis(
+    top: float,
+    bottom: float,
+    ticks: Sequence[tuple[float, str]],
+    highest: float,
+    lowest: float = 0,
+) -> list[str]:
+    """A grid line and a label for each ``(value, label)`` tick on a ``lowest..highest`` axis."""
     parts = []
     for value, label in ticks:
-        y = bottom - value / highest * (bottom - top)
+        y = bottom - (value - lowest) / (highest - lowest) * (bottom - top)
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + PLOT_WIDTH}" y2="{y:.1f}" '
+            f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + PLOT_WIDTH}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">'
-            f"{_text(label)}</text>"
+            f"{escape_text(label)}</text>"
         )
     return parts
 
 
-def _x_labels(days: Sequence[date], y: int) -> list[str]:
+def x_labels(days: Sequence[date], y: int) -> list[str]:
     """Labels under the x axis: the last day always, then every ``step`` days back."""
     slot = PLOT_WIDTH / len(days)
     step = max(1, -(-len(days) // DAY_LABELS))
     last = len(days) - 1
     return [
-        f'<text class="day-label" x="{LEFT + (index + 0.5) * slot:.1f}" y="{y}" '
-        f'text-anchor="middle" fill="{MUTED}">{_text(day_label(day))}</text>'
+        x_label(LEFT + (index + 0.5) * slot, y, day_label(day))
         for index, day in enumerate(days)
         if (last - index) % step == 0
     ]
 
 
-def _legend_swatch(x: int, y: int, colour: str, label: str) -> str:
+def x_label(x: float, y: float, label: str, kind: str = "day-label") -> str:
+    """One label under the x axis, centred on ``x``."""
     return (
-        f'<g class="legend"><rect x="{x}" y="{y - 9}" width="12" height="12" fill="{colour}"/>'
-        f'<text x="{x + 18}" y="{y + 1}" fill="{TEXT}">{_text(label)}</text></g>'
+        f'<text class="{kind}" x="{x:.1f}" y="{y:.1f}" text-anchor="middle" fill="{MUTED}">'
+        f"{escape_text(label)}</text>"
     )
 
 
-def _marker(shape: str, x: float, y: float, tooltip: str | None) -> str:
-    inner = f"<title>{_text(tooltip)}</title>" if tooltip else ""
-    common = f'fill="{PAIN}" stroke="#fff" stroke-width="1"'
+def polyline(coordinates: Sequence[tuple[float, float]], colour: str, dash: str = "") -> str:
+    """A line through ``coordinates``, solid or with the ``dash`` pattern."""
+    dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
+    return (
+        f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2" '
+        f'stroke-linejoin="round"{dash_attribute}/>'
+    )
+
+
+def legend_line(row: float, colour: str, dash: str, marker: str, label: str) -> str:
+    """A legend entry: a short line in the series' dash pattern and marker, then its label."""
+    dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
+    short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "\u2026"
+    return (
+        f'<g class="legend"><line x1="{LEFT}" y1="{row:.1f}" x2="{LEFT + 28}" y2="{row:.1f}" '
+        f'stroke="{colour}" stroke-width="2"{dash_attribute}/>'
+        f"{draw_marker(marker, LEFT + 14, row, None, colour)}"
+        f'<text x="{LEFT + 36}" y="{row + 4:.1f}" fill="{TEXT}">{escape_text(short)}</text></g>'
+    )
+
+
+def legend_swatch(x: float, y: float, colour: str, label: str, stroke: str = "") -> str:
+    """A legend entry: a filled square (outlined in ``stroke`` if given), then its label."""
+    outline = f' stroke="{stroke}" stroke-width="1"' if stroke else ""
+    return (
+        f'<g class="legend"><rect x="{x:.1f}" y="{y - 9:.1f}" width="12" height="12" '
+        f'fill="{colour}"{outline}/>'
+        f'<text x="{x + 18:.1f}" y="{y + 1:.1f}" fill="{TEXT}">{escape_text(label)}</text></g>'
+    )
+
+
+def draw_marker(shape: str, x: float, y: float, tooltip: str | None, colour: str = PAIN) -> str:
+    """A point: ``circle``, ``square``, ``triangle`` or ``diamond``, with a tooltip if given."""
+    inner = f"<title>{escape_text(tooltip)}</title>" if tooltip else ""
+    common = f'fill="{colour}" stroke="#fff" stroke-width="1"'
     if shape == "square":
         corner = f'x="{x - 3.5:.1f}" y="{y - 3.5:.1f}"'
         return f'<rect {corner} width="7" height="7" {common}>{inner}</rect>'
@@ -252,10 +286,10 @@ def _marker(shape: str, x: float, y: float, tooltip: str | None) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" {common}>{inner}</circle>'
 
 
-def _text(value: str) -> str:
+def escape_text(value: str) -> str:
     """Text content, escaped; characters XML cannot hold are dropped."""
     return escape(_NOT_XML.sub("", value))
 
 
-def _attribute(value: str) -> str:
+def escape_attribute(value: str) -> str:
     return escape(_NOT_XML.sub("", value), {'"': "&quot;"})

@@ -127,7 +127,9 @@ class ProgramForm(OnceForm):
                     )
                 except ClinicalInputError:
                     self.add_error(
-                        "quota_goal", _("The goal must be above the start (80% of the baseline).")
+                        "quota_goal",
+                        # xgettext:no-python-format
+                        _("The goal must be above the start (80% of the baseline)."),
                     )
         return cleaned
 

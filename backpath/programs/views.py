@@ -218,7 +218,9 @@ def today(request: HttpRequest) -> HttpResponse:
     episode = _patient_episode(user)
     program = services.current_program(episode) if episode else None
     day = timezone.localdate()
-    context: dict[str, Any] = {"program": program, "day": day}
+    # After discharge the last program is the patient's maintenance program (KNGF 2021 C.5).
+    after_care = episode is not None and not episode.is_open
+    context: dict[str, Any] = {"program": program, "day": day, "after_care": after_care}
     if program is not None:
         items = list(program.items.all())
         monday = day - timedelta(days=day.weekday())

@@ -18,6 +18,7 @@ from backpath.care import services
 from backpath.care.models import Episode, Patient
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import AskedOf, red_flag_bank
+from backpath.followup.services import diary_save
 
 DEMO_PASSWORD = "backpath-demo-2026"
 CLINIC_NAME = "Fysiotherapie De Linde"
@@ -181,6 +182,22 @@ def load_demo() -> bool:
                     over_budget_reason="",
                 ),
                 submission=None,
+            )
+
+        # Her diary of the last twelve days: pain easing, walking building up.
+        for days_ago in range(12, 0, -1):
+            diary_save(
+                actor=carla.user,
+                episode=episode,
+                day=today - timedelta(days=days_ago),
+                values={
+                    "pain": 3 + days_ago // 4,
+                    "active_minutes": 50 - 2 * days_ago,
+                    "exercises": "some" if days_ago % 3 == 0 else "all",
+                    "sitting_breaks": 4 + (12 - days_ago) // 3,
+                    "sleep": "fair" if days_ago > 6 else "good",
+                    "stress": 2 + days_ago // 5,
+                },
             )
 
         # Dirk: his intake stopped at a cauda equina answer.

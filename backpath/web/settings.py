@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "backpath.care",
     "backpath.programs",
     "backpath.learning",
+    "backpath.prevention",
+    "backpath.followup",
+    "backpath.reminders",
     "backpath.web",
 ]
 
@@ -164,6 +167,8 @@ EMAIL_HOST_USER = os.environ.get("BACKPATH_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("BACKPATH_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("BACKPATH_EMAIL_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("BACKPATH_FROM_EMAIL", "backpath <noreply@backpath.local>")
+# Links in mail sent without a request (alerts, reminders) start with this address.
+SITE_URL = os.environ.get("BACKPATH_SITE_URL", "http://localhost:8000")
 EMAIL_FILE_PATH = OUTBOX_DIR
 
 # Security: secure cookies and HSTS whenever not running the local demo over plain HTTP.

@@ -12,9 +12,12 @@ from backpath.care import intake_views as intake
 from backpath.care import letters
 from backpath.care import portal_views as portal
 from backpath.care import views as care
+from backpath.followup import views as followup
 from backpath.learning import views as learning
+from backpath.prevention import views as prevention
 from backpath.programs import views as programs
 from backpath.programs.adherence import adherence_view
+from backpath.reminders import views as reminders
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -69,6 +72,10 @@ urlpatterns = [
     ),
     path("episodes/<uuid:episode_id>/intake/urgent/", intake.intake_urgent, name="intake_urgent"),
     path("episodes/<uuid:episode_id>/intake/done/", intake.intake_done, name="intake_done"),
+    path(
+        "episodes/<uuid:episode_id>/progress/", followup.episode_progress, name="episode_progress"
+    ),
+    path("clinic/alerts/<uuid:alert_id>/handled/", followup.alert_resolve, name="alert_resolve"),
     path("episodes/<uuid:episode_id>/program/", programs.program_detail, name="program_detail"),
     path("episodes/<uuid:episode_id>/program/edit/", programs.program_edit, name="program_edit"),
     path(
@@ -87,6 +94,19 @@ urlpatterns = [
     path("me/today/activity/", programs.log_quota, name="log_quota"),
     path("me/learn/", learning.learn, name="learn"),
     path("me/learn/<slug:module_id>/", learning.module_page, name="learn_module"),
+    path("me/prevention/", prevention.overview, name="prevention"),
+    path("me/prevention/<slug:kind>/", prevention.check_page, name="prevention_check"),
+    path("me/reminders/", reminders.reminder_settings, name="reminder_settings"),
+    path("me/reminders/calendar/", reminders.calendar_token_new, name="calendar_token_new"),
+    path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
+    path("me/diary/", followup.diary, name="diary"),
+    path("me/check/", followup.recheck, name="recheck"),
+    path("me/check/<uuid:check_id>/", followup.recheck_result, name="recheck_result"),
+    path("me/flare-up/", followup.flare, name="flare"),
+    path("me/questionnaires/", followup.questionnaires, name="questionnaires"),
+    path("me/questionnaires/<slug:key>/", followup.questionnaire, name="questionnaire"),
+    path("me/progress/", followup.portal_progress, name="portal_progress"),
+    path("me/back-again/", followup.come_back, name="come_back"),
     path("me/", portal.home, name="portal_home"),
     path("me/plan/", portal.plan, name="portal_plan"),
     path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),

@@ -2,9 +2,9 @@ from typing import Any
 
 import pytest
 
-from tests.web.personas import licensed_qbpds, world
+from tests.web.personas import english, licensed_qbpds, world
 
-__all__ = ["licensed_qbpds", "world"]
+__all__ = ["english", "licensed_qbpds", "world"]
 
 
 @pytest.fixture(autouse=True)

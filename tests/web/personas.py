@@ -22,8 +22,11 @@ from backpath.accounts.models import Clinic, Role, User
 from backpath.care import services
 from backpath.care.models import Episode, Patient
 from backpath.care.questionnaires import questionnaire
+from backpath.clinical.followup import recheck_flags
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import AskedOf, red_flag_bank
+from backpath.followup import services as followup_services
+from backpath.followup.models import Alert, CheckKind, RedFlagCheck
 
 PASSWORD = "a-long-test-password-1"
 
@@ -162,6 +165,15 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
+def english(world: World) -> World:
+    """Every persona reads the interface in English."""
+    for user in (world.xavier, world.claire, world.yara, world.amy, world.ben):
+        user.language = "en"
+        user.save(update_fields=["language"])
+    return world
+
+
+@pytest.fixture
 def licensed_qbpds(settings: Any, tmp_path: Path) -> Iterator[Path]:
     """A clinic that has loaded (made-up) licensed QBPDS wording, so the intake asks it."""
     items = [
@@ -176,3 +188,42 @@ def licensed_qbpds(settings: Any, tmp_path: Path) -> Iterator[Path]:
     questionnaire.cache_clear()
     yield tmp_path
     questionnaire.cache_clear()
+
+
+def make_due(episode: Episode, key: str, due: date) -> None:
+    """Date one of the plan's evaluations (``week-3``) to ``due``, as if weeks had passed."""
+    plan = episode.plans.order_by("-number").first()
+    assert plan is not None
+    week = int(key.removeprefix("week-"))
+    for copy in plan.plan.values():
+        for line in copy["evaluations"]:
+            if line["at"] == "evaluation" and line["week"] == week:
+                line["due"] = due.isoformat()
+    plan.save(update_fields=["plan"])
+
+
+def amy_due(world: World) -> str:
+    """Amy's week-3 questionnaire (low risk), made due today."""
+    make_due(world.amy_episode, "week-3", timezone.localdate())
+    return "week-3"
+
+
+def amy_check(world: World) -> RedFlagCheck:
+    return followup_services.recheck_record(
+        actor=world.amy,
+        episode=world.amy_episode,
+        kind=CheckKind.WEEKLY,
+        answers=dict.fromkeys(recheck_flags(), False),
+        submission=None,
+    )
+
+
+def amy_alert(world: World) -> Alert:
+    check = followup_services.recheck_record(
+        actor=world.amy,
+        episode=world.amy_episode,
+        kind=CheckKind.WEEKLY,
+        answers=dict.fromkeys(recheck_flags(), False) | {"CES-2": True},
+        submission=None,
+    )
+    return Alert.objects.get(key=str(check.id))

@@ -28,14 +28,6 @@ GOOD_PASSWORD = "correct-horse-battery-staple-42"
 INVITE_LINK = re.compile(r"https?://[^/\s]+(/invite/([^/\s]+)/)")
 
 
-@pytest.fixture
-def english(world: World) -> World:
-    for user in (world.xavier, world.claire, world.yara, world.amy, world.ben):
-        user.language = "en"
-        user.save(update_fields=["language"])
-    return world
-
-
 def html(response: Any) -> str:
     return str(response.content.decode())
 

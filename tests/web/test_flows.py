@@ -43,15 +43,6 @@ from tests.web.personas import World, low_risk_answers, submit_intake
 # --- helpers -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def english(world: World) -> World:
-    """Every persona reads the interface in English."""
-    for user in (world.xavier, world.claire, world.yara, world.amy, world.ben):
-        user.language = "en"
-        user.save(update_fields=["language"])
-    return world
-
-
 def html(response: Any) -> str:
     return str(response.content.decode())
 

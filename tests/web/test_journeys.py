@@ -353,7 +353,8 @@ def test_patient_portal_on_a_phone(demo: Demo) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.locator("h1")).to_contain_text("Carla")
     tiles = page.locator(".tiles .tile")
-    expect(tiles).to_have_count(3)
+    expect(tiles.and_(page.locator('[href="/me/plan/"]'))).to_have_count(1)
+    expect(page.locator('.tiles a.tile[href="/me/flare-up/"]')).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     demo.shot(page, "04-portal-home.png")
@@ -423,3 +424,61 @@ def test_home_program_built_by_the_clinician_and_done_on_a_phone(demo: Demo) -> 
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the today page scrolls sideways on a phone ({width}px)"
     demo.shot(phone, "05-today-logged.png")
+
+
+def test_between_visits_red_flag_reaches_the_clinician(demo: Demo) -> None:
+    """Carla reads a module, fills her diary and answers the weekly check with a red flag on
+    her phone; she sees what to do now, and Sanne sees the alert on her dashboard."""
+    phone = demo.page(**PHONE)
+    log_in(phone, CARLA)
+    phone.goto("/me/learn/")
+    phone.locator(".plan-line a").first.click()
+    expect(phone).to_have_url(re.compile(r"/me/learn/[a-z_]+/$"))
+    for question in phone.locator("fieldset.question").all():
+        question.locator("input[type=radio]").first.check()
+    submit(phone)
+    expect(phone.locator(".card--success")).to_be_visible()
+    demo.shot(phone, "06-module-read.png")
+
+    phone.locator('nav a[href="/me/diary/"]').click()
+    expect(phone.locator("h1")).to_have_text(nl("My diary"))
+    phone.locator("label.choice", has_text=re.compile(r"^\s*3\s*$")).first.click()
+    phone.fill("input[name=active_minutes]", "30")
+    phone.check("input[name=exercises][value=some]")
+    phone.fill("input[name=sitting_breaks]", "5")
+    phone.check("input[name=sleep][value=fair]")
+    phone.check("input[name=stress][value='2']")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the diary scrolls sideways on a phone ({width}px)"
+    demo.shot(phone, "06-diary-phone.png")
+    submit(phone)
+    expect(phone).to_have_url(re.compile(r"/me/$"))
+    expect(phone.locator(".messages")).to_contain_text(nl("Saved. Thank you!"))
+    diary = phone.locator('.tiles a.tile[href="/me/diary/"]')
+    expect(diary).to_contain_text(nl("Filled in today. Thank you!"))
+
+    phone.locator('.tiles a.tile[href="/me/check/"]').click()
+    for name in ("CES-1", "CES-3", "CES-4", "NEU-1"):
+        phone.check(f'input[name="{name}"][value=no]')
+    phone.check('input[name="CES-2"][value=yes]')
+    submit(phone)
+    urgent = phone.locator("section.urgent[role=alert]")
+    expect(urgent).to_be_visible()
+    expect(urgent.locator("h1")).to_have_text(nl_urgency("same_day"))
+    expect(urgent.locator('a[href^="tel:"]')).to_be_visible()  # the practice's phone
+    demo.shot(phone, "06-recheck-red-flag-phone.png")
+
+    desk = demo.page()
+    log_in(desk, SANNE)
+    row = attention_row(desk, "Carla")
+    expect(row).to_contain_text(nl("New red flag"))
+    demo.shot(desk, "06-dashboard-alert.png")
+    row.locator("a").first.click()
+    expect(desk).to_have_url(re.compile(rf"/episodes/{demo.carla.id}/progress/$"))
+    expect(desk.locator("#alerts")).to_contain_text("CES-2")
+    assert desk.locator("#main svg[role=img]").count() >= 6
+    demo.shot(desk, "06-progress-clinician.png")
+    desk.locator("#alerts button[type=submit]").click()
+    expect(desk.locator("#alerts button[type=submit]")).to_have_count(0)
+    desk.goto("/clinic/")
+    expect(attention_row(desk, "Carla").filter(has_text=nl("New red flag"))).to_have_count(0)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from django.urls import get_resolver, reverse
 
-from tests.web.personas import World
+from tests.web.personas import World, amy_alert, amy_check, amy_due
 
 OK, LOGIN, HIDDEN = "ok", "login", "hidden"
 PERSONAS = ("anonymous", "amy", "ben", "claire", "xavier", "yara")
@@ -38,6 +38,7 @@ PATIENTS = {
 }
 BENS_INTAKE = {**STAFF_X, "ben": OK}
 NOBODY = dict.fromkeys(PERSONAS, HIDDEN) | {"anonymous": LOGIN}
+AMY_ONLY = {**PATIENTS, "ben": HIDDEN}
 
 Url = Callable[[World], str]
 
@@ -106,12 +107,56 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
         lambda w: reverse("learn_module", args=["when_to_see_a_doctor"]),
         PATIENTS,
     ),
+    ("prevention", "get", plain("prevention"), PATIENTS),
+    (
+        "prevention_check",
+        "get",
+        lambda w: reverse("prevention_check", args=["lifestyle"]),
+        PATIENTS,
+    ),
+    (
+        "prevention_check",
+        "post",
+        lambda w: reverse("prevention_check", args=["lifestyle"]),
+        PATIENTS,
+    ),
     ("log_exercise", "post", plain("log_exercise"), PATIENTS),
     # Nobody in the world has a graded-activity quota yet: there is nothing to log to.
     ("log_quota", "post", plain("log_quota"), NOBODY),
     # No program is published in the world yet, so there is no booklet to print either.
     ("program_booklet", "get", episode("program_booklet"), NOBODY),
     ("my_booklet", "get", plain("my_booklet"), NOBODY),
+    ("reminder_settings", "get", plain("reminder_settings"), PATIENTS),
+    ("reminder_settings", "post", plain("reminder_settings"), PATIENTS),
+    ("calendar_token_new", "post", plain("calendar_token_new"), PATIENTS),
+    # The feed needs no login: its secret link is the key (tests/reminders); a wrong one is 404.
+    (
+        "calendar_feed",
+        "get",
+        lambda w: reverse("calendar_feed", kwargs={"token": "no-such-link"}),
+        dict.fromkeys(PERSONAS, HIDDEN),
+    ),
+    ("diary", "get", plain("diary"), PATIENTS),
+    ("diary", "post", plain("diary"), PATIENTS),
+    ("recheck", "get", plain("recheck"), PATIENTS),
+    ("recheck", "post", plain("recheck"), PATIENTS),
+    (
+        "recheck_result",
+        "get",
+        lambda w: reverse("recheck_result", args=[amy_check(w).id]),
+        AMY_ONLY,
+    ),
+    ("flare", "get", plain("flare"), PATIENTS),
+    ("flare", "post", plain("flare"), PATIENTS),
+    ("questionnaires", "get", plain("questionnaires"), PATIENTS),
+    ("questionnaire", "get", lambda w: reverse("questionnaire", args=[amy_due(w)]), AMY_ONLY),
+    ("questionnaire", "post", lambda w: reverse("questionnaire", args=[amy_due(w)]), AMY_ONLY),
+    ("portal_progress", "get", plain("portal_progress"), PATIENTS),
+    ("episode_progress", "get", episode("episode_progress"), STAFF_X),
+    # Nobody in the world is discharged yet: there is nothing to come back from.
+    ("come_back", "get", plain("come_back"), NOBODY),
+    ("come_back", "post", plain("come_back"), NOBODY),
+    ("alert_resolve", "post", lambda w: reverse("alert_resolve", args=[amy_alert(w).id]), STAFF_X),
 ]
 
 # The admin's own login guards the read-only clinical content page: staff only.

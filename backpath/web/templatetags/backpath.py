@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from backpath.care.forms import lang, text
 from backpath.care.vocabulary import (
+    ALERT_LABELS,
     CATEGORY_LABELS,
     INTERVENTION_LABELS,
     MOMENT_LABELS,
@@ -23,6 +24,7 @@ from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
 from backpath.exercises.library import Category, library
 from backpath.exercises.render import render_svg
+from backpath.followup.progress import occasion_label as _occasion_label
 from backpath.learning.views import reading_progress as module_progress
 
 register = template.Library()
@@ -32,6 +34,16 @@ register = template.Library()
 def in_lang(result: dict[str, Any]) -> Any:
     """A stored {"nl": ..., "en": ...} result in the user's language."""
     return result[lang().value]
+
+
+@register.filter
+def alert_label(code: str) -> str:
+    return str(ALERT_LABELS[code])
+
+
+@register.filter
+def occasion_label(key: str) -> str:
+    return _occasion_label(key)
 
 
 @register.filter

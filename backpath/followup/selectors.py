@@ -1,0 +1,135 @@
+"""Reads for the pages between visits: what is due for an episode, and the alert list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from backpath.accounts.models import User
+from backpath.care import selectors as care_selectors
+from backpath.care.models import Episode, EpisodeStatus, PlanVersion
+from backpath.care.questionnaires import askable
+from backpath.clinical.followup import Occasion, due_occasions, occasions, recheck_due_on
+from backpath.followup.models import Alert, DiaryEntry, Measurement, RedFlagCheck
+
+
+@dataclass(frozen=True, slots=True)
+class BetweenVisits:
+    """Where an episode stands between visits on ``today``."""
+
+    episode: Episode
+    plan: PlanVersion | None
+    today: date
+    occasions: list[Occasion]
+    measured: dict[str, Measurement]
+    last_check: RedFlagCheck | None
+    diary_today: DiaryEntry | None
+
+    @property
+    def due(self) -> list[Occasion]:
+        """Questionnaires open now and not yet filled in."""
+        return due_occasions(self.occasions, self.measured, self.today)
+
+    @property
+    def recheck_due(self) -> date | None:
+        """When the weekly safety check is due; None when the episode has no active plan."""
+        if self.plan is None or self.episode.status != EpisodeStatus.TREATMENT:
+            return None
+        last = timezone.localdate(self.last_check.created_at) if self.last_check else None
+        return recheck_due_on(last, self.plan.starts_on)
+
+    @property
+    def recheck_is_due(self) -> bool:
+        due = self.recheck_due
+        return due is not None and due <= self.today
+
+    def occasion(self, key: str) -> Occasion | None:
+        return next((o for o in self.occasions if o.key == key), None)
+
+
+def _asked(found: list[Occasion]) -> list[Occasion]:
+    """Occasions with only the instruments the clinic can ask (licensed wording)."""
+    kept = []
+    for occasion in found:
+        instruments = tuple(i for i in occasion.instruments if askable(i))
+        if instruments:
+            kept.append(Occasion(occasion.key, occasion.due, instruments, occasion.reason))
+    return kept
+
+
+def between_visits(
+    episode: Episode, today: date, lang: str, plan: PlanVersion | None = None
+) -> BetweenVisits:
+    plan = plan or episode.plans.order_by("-number").first()
+    discharged = timezone.localdate(episode.closed_at) if episode.closed_at else None
+    found = _asked(occasions(plan.plan[lang]["evaluations"], discharged)) if plan else []
+    return BetweenVisits(
+        episode=episode,
+        plan=plan,
+        today=today,
+        occasions=found,
+        measured={m.occasion: m for m in episode.measurements.all()},
+        last_check=episode.rechecks.order_by("-created_at").first(),
+        diary_today=episode.diary.filter(day=today).first(),
+    )
+
+
+def alerts_for(user: User) -> QuerySet[Alert]:
+    """The alerts a clinician may see and handle: their own clinic's."""
+    if user.clinic_id is None or not user.is_clinician:
+        return Alert.objects.none()
+    return Alert.objects.filter(clinic_id=user.clinic_id)
+
+
+def open_alerts(user: User) -> QuerySet[Alert]:
+    """Unresolved alerts of the user's clinic, most urgent first."""
+    return (
+        alerts_for(user)
+        .filter(resolved_at__isnull=True)
+        .select_related("episode__patient")
+        .order_by("priority", "created_at")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionRow:
+    episode: Episode
+    kind: str  # "urgent", "review" or an AlertKind value
+    rank: float
+    since: datetime
+    alert: Alert | None = None
+
+
+# An intake waiting for review ranks after a red flag and a deterioration, before the rest.
+REVIEW_RANK = 1.5
+
+
+def attention(user: User) -> list[AttentionRow]:
+    """Everything that needs the clinician, most urgent first, oldest first within a kind."""
+    rows = [
+        AttentionRow(
+            episode,
+            episode.status,
+            -1 if episode.status == EpisodeStatus.URGENT else REVIEW_RANK,
+            episode.opened_at,
+        )
+        for episode in care_selectors.attention_list(user)
+    ]
+    rows += [
+        AttentionRow(alert.episode, alert.kind, alert.priority, alert.created_at, alert)
+        for alert in open_alerts(user)
+    ]
+    return sorted(rows, key=lambda row: (row.rank, row.since))
+
+
+def unresolved_red_flag(episode: Episode) -> RedFlagCheck | None:
+    """The latest re-check that stopped care while its alert is still open."""
+    open_keys = episode.alerts.filter(kind="red_flag", resolved_at__isnull=True).values("key")
+    return (
+        episode.rechecks.filter(id__in=[row["key"] for row in open_keys])
+        .order_by("-created_at")
+        .first()
+    )

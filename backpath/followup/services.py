@@ -1,0 +1,286 @@
+"""Writes between visits: diary, re-checks, measurements and the alerts they raise.
+
+Each write is one transaction with an audit event. An alert is raised at most once per
+episode, kind and key (a database constraint), and the clinicians' email about a red flag
+leaves only after the transaction commits. The email says *that* something needs attention
+and links to the episode; it carries no name and no clinical detail (mail is not a safe
+channel for health data).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from backpath.accounts.models import Role, User
+from backpath.care.models import Episode, EpisodeStatus, Patient, PlanVersion
+from backpath.care.services import audit, episode_open, record_for_submission
+from backpath.clinical.classification import Diagnosis
+from backpath.clinical.followup import (
+    AlertKind,
+    AlertSpec,
+    Occasion,
+    adherence_alert,
+    overdue_alert,
+    progress_alert,
+    recheck,
+    red_flag_alert,
+    returned_alert,
+    week_of,
+)
+from backpath.clinical.instruments import instrument
+from backpath.clinical.language import Lang
+from backpath.clinical.progress import Change, change, progress_decision
+from backpath.clinical.scoring import Score, score
+from backpath.clinical.stratification import Profile
+from backpath.followup.models import Alert, CheckKind, DiaryEntry, Measurement, RedFlagCheck
+
+
+def diary_save(
+    *, actor: User, episode: Episode, day: date, values: Mapping[str, Any]
+) -> DiaryEntry:
+    """Today's entry; saving again the same day corrects it."""
+    with transaction.atomic():
+        entry, _created = DiaryEntry.objects.update_or_create(
+            episode=episode, day=day, defaults={**values, "updated_at": timezone.now()}
+        )
+        audit(actor, episode.clinic_id, "diary.save", None)
+    return entry
+
+
+def recheck_record(
+    *,
+    actor: User,
+    episode: Episode,
+    kind: CheckKind,
+    answers: Mapping[str, bool],
+    submission: uuid.UUID | None,
+    pain: int | None = None,
+    note: str = "",
+) -> RedFlagCheck:
+    """Store a re-check; a finding that stops care alerts the clinicians at once."""
+    if earlier := record_for_submission(RedFlagCheck, submission, episode=episode):
+        return earlier
+    result = recheck(answers)
+    with transaction.atomic():
+        check = RedFlagCheck.objects.create(
+            episode=episode,
+            kind=kind,
+            answers=dict(answers),
+            urgency=result.urgency.value,
+            ruleset=result.ruleset,
+            pain=pain,
+            note=note,
+            submission=submission,
+        )
+        if spec := red_flag_alert(result):
+            raise_alert(episode, spec, key=str(check.id))
+        audit(actor, episode.clinic_id, f"recheck.{kind}", check.id)
+    return check
+
+
+def raise_alert(episode: Episode, spec: AlertSpec, *, key: str) -> Alert | None:
+    """Raise the alert unless it was raised before; a red flag also emails the clinicians."""
+    try:
+        with transaction.atomic():  # a savepoint: a rerun's duplicate must not end the caller
+            alert = Alert.objects.create(
+                clinic_id=episode.clinic_id,
+                episode=episode,
+                kind=spec.kind.value,
+                key=key,
+                priority=spec.kind.priority,
+                rule=spec.reason.rule,
+                source=spec.reason.source,
+                text={lang.value: spec.reason.text(lang) for lang in Lang},
+            )
+    except IntegrityError:
+        return None
+    if spec.kind is AlertKind.RED_FLAG:
+        transaction.on_commit(lambda: _email_clinicians(alert))
+    return alert
+
+
+def _email_clinicians(alert: Alert) -> None:
+    clinicians = User.objects.filter(
+        clinic_id=alert.clinic_id,
+        role__in=(Role.CLINICIAN, Role.CLINIC_ADMIN),
+        is_active=True,
+    ).exclude(email="")
+    link = settings.SITE_URL.rstrip("/") + reverse("episode_detail", args=[alert.episode_id])
+    messages = []
+    for clinician in clinicians:
+        with translation.override(clinician.language or settings.LANGUAGE_CODE):
+            subject = _("backpath: a patient needs your attention today")
+            body = _(
+                "A patient's answers to the safety check need your attention today.\n\n"
+                "Open the record (you will be asked to log in):\n%(link)s\n"
+            ) % {"link": link}
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [clinician.email]))
+    send_mass_mail(messages)
+    Alert.objects.filter(pk=alert.pk).update(emailed_at=timezone.now())
+
+
+def alert_resolve(*, actor: User, alert: Alert) -> None:
+    with transaction.atomic():
+        updated = Alert.objects.filter(pk=alert.pk, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=actor
+        )
+        if updated:
+            audit(actor, alert.clinic_id, "alert.resolve", alert.id)
+
+
+def _baseline_scores(episode: Episode) -> dict[str, Score]:
+    answers: dict[str, dict[str, int]] = episode.intake.answers
+    return {i: score(instrument(i), values) for i, values in answers.items()}
+
+
+def changes_between(baseline: Mapping[str, Score], followup: Mapping[str, Score]) -> list[Change]:
+    """The classified changes for every instrument measured validly both times."""
+    found = []
+    for instrument_id, later in followup.items():
+        earlier = baseline.get(instrument_id)
+        if (
+            earlier is not None
+            and earlier.valid
+            and later.valid
+            and later.definition.mcid is not None
+            and earlier.version == later.version
+        ):
+            found.append(change(earlier, later))
+    return found
+
+
+def _diagnosis(episode: Episode) -> Diagnosis:
+    latest = episode.assessments.order_by("-created_at").first()
+    value = latest.result["en"]["classification"]["diagnosis"] if latest else "lbp"
+    return Diagnosis(value)
+
+
+class MeasurementClosed(Exception):
+    """The occasion was measured already (a second tab or a double submit)."""
+
+
+def measurement_record(
+    *,
+    actor: User,
+    episode: Episode,
+    plan: PlanVersion,
+    occasion: Occasion,
+    answers: Mapping[str, Mapping[str, int]],
+    instrument_versions: Mapping[str, str],
+    today: date,
+) -> Measurement:
+    """Score the questionnaires, classify the change and raise the guideline's alert."""
+    scores = {i: score(instrument(i), values) for i, values in answers.items()}
+    after_care = occasion.key.startswith("followup-")
+    compare_with = _baseline_scores(episode)
+    if after_care:
+        # After discharge the question is relapse: compared with how the patient left.
+        discharge = episode.measurements.filter(occasion="discharge").first()
+        if discharge is not None:
+            compare_with = {
+                i: score(instrument(i), values) for i, values in discharge.answers.items()
+            }
+    changes = changes_between(compare_with, scores)
+    decision = (
+        progress_decision(
+            Profile(plan.profile), _diagnosis(episode), week_of(plan.starts_on, today), changes
+        )
+        if changes
+        else None
+    )
+    spec = progress_alert(decision) if decision else None
+    if after_care and spec and spec.kind is not AlertKind.WORSE:
+        spec = None  # after discharge only a relapse needs the clinician
+    with transaction.atomic():
+        if Measurement.objects.filter(episode=episode, occasion=occasion.key).exists():
+            raise MeasurementClosed
+        measurement = Measurement.objects.create(
+            episode=episode,
+            occasion=occasion.key,
+            due_on=occasion.due,
+            answers={key: dict(value) for key, value in answers.items()},
+            scores={i: s.total for i, s in scores.items()},
+            instrument_versions=dict(instrument_versions),
+            outcome=decision.outcome.value if decision else "",
+            decision=(
+                {
+                    "rule": decision.reason.rule,
+                    "source": decision.reason.source,
+                    **{lang.value: decision.reason.text(lang) for lang in Lang},
+                    "changes": {c.instrument: c.classification.value for c in changes},
+                }
+                if decision
+                else {}
+            ),
+            filled_by=actor,
+        )
+        if spec:
+            raise_alert(episode, spec, key=occasion.key)
+        audit(actor, episode.clinic_id, "measurement.save", measurement.id)
+    return measurement
+
+
+def refresh_alerts(
+    episode: Episode,
+    today: date,
+    *,
+    done: int,
+    planned: int,
+    program_days: int,
+    due: list[Occasion],
+) -> list[Alert]:
+    """The time-based alerts (low adherence, overdue questionnaires) for one open episode.
+
+    Keys carry the ISO week or the occasion, so a rerun the same week raises nothing new.
+    """
+    if episode.status != EpisodeStatus.TREATMENT:
+        return []
+    raised = []
+    year, week, _day = today.isocalendar()
+    if spec := adherence_alert(done, planned, program_days):
+        raised.append(raise_alert(episode, spec, key=f"{year}-W{week:02d}"))
+    for occasion in due:
+        if spec := overdue_alert(occasion, today):
+            raised.append(raise_alert(episode, spec, key=occasion.key))
+    return [alert for alert in raised if alert is not None]
+
+
+class AlreadyInCare(Exception):
+    """The patient has an open episode; coming back means continuing that one."""
+
+    def __init__(self, episode: Episode) -> None:
+        super().__init__("an episode is open")
+        self.episode = episode
+
+
+def come_back(*, actor: User, closed: Episode, today: date) -> Episode:
+    """A discharged patient's pain returned: a new episode with its intake, and an alert."""
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().get(pk=closed.patient_id)
+        open_one = patient.episodes.exclude(status=EpisodeStatus.CLOSED).first()
+        if open_one is not None:
+            raise AlreadyInCare(open_one)
+        episode = episode_open(
+            actor=actor,
+            patient=patient,
+            extra_instruments=closed.extra_instruments,
+            submission=None,
+        )
+        discharged = timezone.localdate(closed.closed_at or timezone.now())
+        raise_alert(
+            episode,
+            returned_alert(discharged, today),
+            key=str(closed.id),
+        )
+        audit(actor, episode.clinic_id, "episode.come_back", episode.id)
+    return episode

@@ -1,0 +1,257 @@
+"""Pages between visits: the patient's diary, safety check, flare-up plan, questionnaires and
+progress; the clinician's progress page and alert handling.
+
+Patient pages find the patient's own current episode (no id in the URL); clinician pages
+reach an episode or alert only through the user's clinic (404 otherwise).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from typing import Any
+
+import markdown
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backpath.accounts.models import User
+from backpath.care.access import access_episode, current_episode
+from backpath.care.forms import InstrumentsForm, lang
+from backpath.care.models import Episode
+from backpath.care.portal_views import patient_required
+from backpath.care.views import clinician_required
+from backpath.clinical.instruments import instrument
+from backpath.education.modules import modules
+from backpath.followup import services
+from backpath.followup.charts import progress_charts_for
+from backpath.followup.forms import DiaryForm, FlareForm, RecheckForm
+from backpath.followup.models import CheckKind, RedFlagCheck
+from backpath.followup.progress import course, occasion_label
+from backpath.followup.selectors import alerts_for, between_visits
+
+FLARE_MODULE = "flare_up_plan"
+# The columns of the clinician's measurement table.
+MEASURED = ("nprs", "psk", "qbpds", "gpe", "startback")
+
+
+def _patient(request: HttpRequest) -> tuple[User, Episode | None]:
+    user: User = request.user  # type: ignore[assignment]
+    return user, current_episode(user)
+
+
+def _no_episode(request: HttpRequest, title: str) -> HttpResponse:
+    return render(request, "followup/no_episode.html", {"title": title})
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def diary(request: HttpRequest) -> HttpResponse:
+    user, episode = _patient(request)
+    if episode is None:
+        return _no_episode(request, _("My diary"))
+    today = timezone.localdate()
+    entry = episode.diary.filter(day=today).first()
+    form = DiaryForm(request.POST or None, instance=entry)
+    if request.method == "POST":
+        if form.is_valid():
+            services.diary_save(actor=user, episode=episode, day=today, values=form.cleaned_data)
+            messages.success(request, _("Saved. Thank you!"))
+            return redirect("portal_home")
+        return render(request, "followup/diary.html", {"form": form}, status=400)
+    return render(request, "followup/diary.html", {"form": form, "entry": entry})
+
+
+def _recheck_page(
+    request: HttpRequest, episode: Episode, form: RecheckForm, template: str, **context: Any
+) -> HttpResponse:
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, "episode": episode, **context}, status=status)
+
+
+def _store_check(user: User, episode: Episode, form: RecheckForm, kind: CheckKind) -> HttpResponse:
+    flare = isinstance(form, FlareForm)
+    check = services.recheck_record(
+        actor=user,
+        episode=episode,
+        kind=kind,
+        answers=form.answers(),
+        submission=form.cleaned_data["submission"],
+        pain=form.cleaned_data["pain"] if flare else None,
+        note=form.cleaned_data["note"] if flare else "",
+    )
+    return redirect("recheck_result", check.id)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def recheck(request: HttpRequest) -> HttpResponse:
+    user, episode = _patient(request)
+    if episode is None:
+        return _no_episode(request, _("Safety check"))
+    form = RecheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _store_check(user, episode, form, CheckKind.WEEKLY)
+    return _recheck_page(request, episode, form, "followup/recheck.html")
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def flare(request: HttpRequest) -> HttpResponse:
+    """The flare-up plan, one tap from every patient page, with the flare report below it."""
+    user, episode = _patient(request)
+    module = modules()[FLARE_MODULE]
+    # Our own reviewed Markdown; escaping first keeps any stray HTML inert.
+    plan = mark_safe(markdown.markdown(html.escape(module.body(lang()), quote=False)))
+    if episode is None:  # the plan helps before treatment starts; the report needs an episode
+        if request.method == "POST":
+            raise Http404
+        return render(request, "followup/flare.html", {"plan": plan})
+    form = FlareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _store_check(user, episode, form, CheckKind.FLARE)
+    return _recheck_page(request, episode, form, "followup/flare.html", plan=plan)
+
+
+@patient_required
+def recheck_result(request: HttpRequest, check_id: str) -> HttpResponse:
+    _user, episode = _patient(request)
+    check = RedFlagCheck.objects.filter(episode=episode, pk=check_id).first()
+    if check is None:
+        raise Http404
+    stops = check.urgency in ("emergency", "same_day")
+    return render(
+        request,
+        "followup/recheck_result.html",
+        {"check": check, "episode": episode, "urgency": check.urgency, "stops": stops},
+    )
+
+
+@patient_required
+def questionnaires(request: HttpRequest) -> HttpResponse:
+    _user, episode = _patient(request)
+    if episode is None:
+        return _no_episode(request, _("Questionnaires"))
+    state = between_visits(episode, timezone.localdate(), lang().value)
+    upcoming = [o for o in state.occasions if o.key not in state.measured and o not in state.due]
+    return render(
+        request,
+        "followup/questionnaires.html",
+        {
+            "due": [(o, occasion_label(o.key)) for o in state.due],
+            "upcoming": [(o, occasion_label(o.key)) for o in upcoming],
+            "done": [(m, occasion_label(m.occasion)) for m in state.measured.values()],
+        },
+    )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
+    user, episode = _patient(request)
+    if episode is None:
+        raise Http404
+    today = timezone.localdate()
+    state = between_visits(episode, today, lang().value)
+    occasion = next((o for o in state.due if o.key == key), None)
+    if occasion is None or state.plan is None:
+        if key in state.measured:
+            messages.info(request, _("You have already filled in this questionnaire."))
+            return redirect("questionnaires")
+        raise Http404
+    form = InstrumentsForm(request.POST or None, instruments=occasion.instruments)
+    if request.method == "POST" and form.is_valid():
+        # A double submit finds the occasion measured: the first one counted.
+        with contextlib.suppress(services.MeasurementClosed):
+            services.measurement_record(
+                actor=user,
+                episode=episode,
+                plan=state.plan,
+                occasion=occasion,
+                answers=form.answers(),
+                instrument_versions={d.id: f"{d.version} r{d.revision}" for d in form.instruments},
+                today=today,
+            )
+        messages.success(request, _("Thank you. Your physiotherapist will see your answers."))
+        return redirect("portal_progress")
+    return render(
+        request,
+        "followup/questionnaire.html",
+        {"form": form, "title": occasion_label(occasion.key)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _charts(episode: Episode) -> dict[str, Any]:
+    today = timezone.localdate()
+    history = course(episode, list(episode.measurements.order_by("created_at")), today)
+    return {
+        "course": history,
+        "charts": progress_charts_for(episode, history, today),
+    }
+
+
+@patient_required
+def portal_progress(request: HttpRequest) -> HttpResponse:
+    _user, episode = _patient(request)
+    if episode is None:
+        return _no_episode(request, _("My progress"))
+    return render(request, "followup/portal_progress.html", _charts(episode))
+
+
+@clinician_required
+def episode_progress(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = access_episode(user, episode_id, need_clinician=True)
+    state = between_visits(episode, timezone.localdate(), lang().value)
+    return render(
+        request,
+        "followup/episode_progress.html",
+        {
+            "episode": episode,
+            "state": state,
+            "measurements": [
+                (m, occasion_label(m.occasion), [m.scores.get(i) for i in MEASURED])
+                for m in episode.measurements.order_by("created_at")
+            ],
+            "rechecks": list(episode.rechecks.order_by("-created_at")[:20]),
+            "alerts": list(episode.alerts.select_related("resolved_by").order_by("-created_at")),
+            "instrument_names": [instrument(i).abbreviation for i in MEASURED],
+            **_charts(episode),
+        },
+    )
+
+
+@clinician_required
+@require_POST
+def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    alert = alerts_for(user).filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    services.alert_resolve(actor=user, alert=alert)
+    messages.success(request, _("Marked as handled."))
+    if request.POST.get("next") == "episode":
+        return redirect("episode_progress", alert.episode_id)
+    return redirect("dashboard")
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def come_back(request: HttpRequest) -> HttpResponse:
+    """After discharge: the pain is back. First the flare-up plan, then an easy new start."""
+    user, episode = _patient(request)
+    if episode is None or episode.is_open:
+        raise Http404
+    if request.method == "POST":
+        try:
+            new = services.come_back(actor=user, closed=episode, today=timezone.localdate())
+        except services.AlreadyInCare as error:
+            new = error.episode
+        return redirect("intake_safety", new.id)
+    return render(request, "followup/come_back.html", {"episode": episode})

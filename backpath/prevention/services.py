@@ -1,0 +1,67 @@
+"""Writes for the prevention checks: store one submission with the advice it gave."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError, transaction
+
+from backpath.accounts.models import User
+from backpath.care.models import Episode
+from backpath.care.services import audit, record_for_submission
+from backpath.education.prevention import CheckKind, advise, validate
+from backpath.prevention.models import PreventionCheck
+
+
+def _resubmitted(
+    episode: Episode, kind: CheckKind, submission: uuid.UUID | None
+) -> PreventionCheck | None:
+    found = record_for_submission(PreventionCheck, submission, episode=episode)
+    if found is not None and found.kind != kind:
+        raise SuspiciousOperation("a form's submission id was reused for another check")
+    return found
+
+
+def prevention_check_record(
+    *,
+    actor: User,
+    episode: Episode,
+    kind: CheckKind,
+    answers: dict[str, Any],
+    submission: uuid.UUID | None,
+) -> PreventionCheck:
+    """Validate, advise and store one check; a resubmitted form returns the first record.
+
+    Raises ``ClinicalInputError`` (field, problem) for an answer the check does not allow.
+    """
+    if found := _resubmitted(episode, kind, submission):
+        return found
+    valid = validate(kind, answers)
+    advice = [item.rule for item in advise(kind, valid)]
+    try:
+        with transaction.atomic():
+            check = PreventionCheck.objects.create(
+                episode=episode,
+                kind=kind.value,
+                answers=valid,
+                advice=advice,
+                submission=submission,
+            )
+            audit(actor, episode.clinic_id, "prevention.check", check.id)
+    except IntegrityError:
+        # A double click that raced the first one: that one saved it.
+        if found := _resubmitted(episode, kind, submission):
+            return found
+        raise
+    return check
+
+
+def latest_checks(episode: Episode) -> dict[CheckKind, PreventionCheck]:
+    """The most recent check of each kind done in this episode (one query per kind)."""
+    latest = {
+        kind: episode.prevention_checks.filter(kind=kind.value).order_by("-created_at").first()
+        for kind in CheckKind
+    }
+    return {kind: check for kind, check in latest.items() if check is not None}

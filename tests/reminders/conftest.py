@@ -1,0 +1,4 @@
+from tests.web.conftest import _fast_passwords
+from tests.web.personas import world
+
+__all__ = ["_fast_passwords", "world"]
