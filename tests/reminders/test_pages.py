@@ -86,10 +86,9 @@ def test_it_refuses_a_time_that_is_not_one_with_400(world: World, bad: str) -> N
 
 
 def test_the_feed_has_exercise_times_questionnaire_dates_and_no_health_detail(
-    world: World,
+    english: World,
 ) -> None:
-    world.amy.language = "en"
-    world.amy.save(update_fields=["language"])
+    world = english
     program_publish(
         actor=world.claire,
         episode=world.amy_episode,
@@ -121,8 +120,9 @@ def test_the_feed_has_exercise_times_questionnaire_dates_and_no_health_detail(
     }
 
 
-def test_the_feed_leaves_out_what_is_not_there(world: World) -> None:
+def test_the_feed_leaves_out_what_is_not_there(english: World) -> None:
     # No program yet, sitting breaks off: only the questionnaire dates.
+    world = english
     found = events(feed(new_link(world.client_for(world.amy))))
     assert found
     assert {e["summary"] for e in found} == {"backpath: questionnaire"}
