@@ -10,13 +10,15 @@ from backpath.care.forms import text
 from backpath.care.models import Episode
 from backpath.clinical.instruments import Direction, instrument
 from backpath.followup.progress import Course
-from backpath.programs import progress_charts
+from backpath.programs import charts, progress_charts
 from backpath.programs.adherence import adherence, completion_svg
 
 # The instruments drawn, in this order: pain, then function (CLINICAL.md §5).
 CHARTED = ("nprs", "psk", "qbpds")
 # Dutch physical activity guideline (Gezondheidsraad 2017): 150 minutes a week, moderate.
 WEEKLY_ACTIVITY_GOAL = 150
+# The patient's page is read on a phone: 400 units across ~330 px keep 12-unit texts ~10 px.
+PHONE_WIDTH = 400
 
 
 def _better(instrument_id: str) -> progress_charts.Better:
@@ -24,8 +26,13 @@ def _better(instrument_id: str) -> progress_charts.Better:
     return "higher" if direction is Direction.HIGHER_IS_BETTER else "lower"
 
 
-def progress_charts_for(episode: Episode, history: Course, today: date) -> dict[str, str]:
-    """SVG per chart: one per instrument, an overview, activity, diary and exercises done."""
+def progress_charts_for(
+    episode: Episode, history: Course, today: date, *, width: int = charts.WIDTH
+) -> dict[str, str]:
+    """SVG per chart: one per instrument, an overview, activity, diary and exercises done.
+
+    Every chart is ``width`` units wide: ``PHONE_WIDTH`` for the patient's phone.
+    """
     drawn: dict[str, str] = {}
     better_label = {"lower": _("Lower is better"), "higher": _("Higher is better")}
     series = []
@@ -49,6 +56,7 @@ def progress_charts_for(episode: Episode, history: Course, today: date) -> dict[
             chart_id=f"progress-{instrument_id}",
             better_label=str(better_label[better]),
             band_label=_("No meaningful change"),
+            width=width,
         )
         series.append(
             (definition.abbreviation, points, definition.range.min, definition.range.max, better)
@@ -59,6 +67,7 @@ def progress_charts_for(episode: Episode, history: Course, today: date) -> dict[
         empty_text=_("Not measured yet."),
         better_label=_("Up is better for every measure: 100% is the best score."),
         chart_id="progress-overview",
+        width=width,
     )
     drawn["activity"] = progress_charts.activity_chart(
         history.active_weeks,
@@ -69,6 +78,7 @@ def progress_charts_for(episode: Episode, history: Course, today: date) -> dict[
         unit_label=_("min"),
         chart_id="progress-activity",
         goal_label=_("150 minutes"),
+        width=width,
     )
     drawn["diary"] = progress_charts.diary_chart(
         [(entry.day, entry.pain, entry.stress) for entry in history.diary],
@@ -78,7 +88,10 @@ def progress_charts_for(episode: Episode, history: Course, today: date) -> dict[
         pain_label=_("Pain"),
         stress_label=_("Stress"),
         chart_id="progress-diary",
+        width=width,
     )
     if episode.programs.exists():
-        drawn["exercises"] = completion_svg(adherence(episode, today), "progress-exercises")
+        drawn["exercises"] = completion_svg(
+            adherence(episode, today), "progress-exercises", width=width
+        )
     return drawn

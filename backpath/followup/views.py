@@ -8,15 +8,12 @@ reach an episode or alert only through the user's clinic (404 otherwise).
 from __future__ import annotations
 
 import contextlib
-import html
 from typing import Any
 
-import markdown
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,11 +26,13 @@ from backpath.care.views import clinician_required
 from backpath.clinical.instruments import instrument
 from backpath.education.modules import modules
 from backpath.followup import services
-from backpath.followup.charts import progress_charts_for
+from backpath.followup.charts import PHONE_WIDTH, progress_charts_for
 from backpath.followup.forms import DiaryForm, FlareForm, RecheckForm
 from backpath.followup.models import CheckKind, RedFlagCheck
 from backpath.followup.progress import course, occasion_label
 from backpath.followup.selectors import alerts_for, between_visits
+from backpath.learning.views import module_html
+from backpath.programs import charts
 
 FLARE_MODULE = "flare_up_plan"
 # The columns of the clinician's measurement table.
@@ -105,9 +104,7 @@ def recheck(request: HttpRequest) -> HttpResponse:
 def flare(request: HttpRequest) -> HttpResponse:
     """The flare-up plan, one tap from every patient page, with the flare report below it."""
     user, episode = _patient(request)
-    module = modules()[FLARE_MODULE]
-    # Our own reviewed Markdown; escaping first keeps any stray HTML inert.
-    plan = mark_safe(markdown.markdown(html.escape(module.body(lang()), quote=False)))
+    plan = module_html(modules()[FLARE_MODULE])
     if episode is None:  # the plan helps before treatment starts; the report needs an episode
         if request.method == "POST":
             raise Http404
@@ -187,12 +184,12 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-def _charts(episode: Episode) -> dict[str, Any]:
+def _charts(episode: Episode, *, width: int) -> dict[str, Any]:
     today = timezone.localdate()
     history = course(episode, list(episode.measurements.order_by("created_at")), today)
     return {
         "course": history,
-        "charts": progress_charts_for(episode, history, today),
+        "charts": progress_charts_for(episode, history, today, width=width),
     }
 
 
@@ -201,7 +198,7 @@ def portal_progress(request: HttpRequest) -> HttpResponse:
     _user, episode = _patient(request)
     if episode is None:
         return _no_episode(request, _("My progress"))
-    return render(request, "followup/portal_progress.html", _charts(episode))
+    return render(request, "followup/portal_progress.html", _charts(episode, width=PHONE_WIDTH))
 
 
 @clinician_required
@@ -222,7 +219,7 @@ def episode_progress(request: HttpRequest, episode_id: str) -> HttpResponse:
             "rechecks": list(episode.rechecks.order_by("-created_at")[:20]),
             "alerts": list(episode.alerts.select_related("resolved_by").order_by("-created_at")),
             "instrument_names": [instrument(i).abbreviation for i in MEASURED],
-            **_charts(episode),
+            **_charts(episode, width=charts.WIDTH),  # a desktop screen
         },
     )
 
@@ -246,6 +243,8 @@ def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
 def come_back(request: HttpRequest) -> HttpResponse:
     """After discharge: the pain is back. First the flare-up plan, then an easy new start."""
     user, episode = _patient(request)
+    if episode is not None and episode.is_open and request.method == "POST":
+        return redirect("portal_home")  # a second tap: the new start is already there
     if episode is None or episode.is_open:
         raise Http404
     if request.method == "POST":

@@ -11,7 +11,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from backpath.accounts.models import User
@@ -51,6 +51,13 @@ def schedule(episode: Episode, plan: PlanVersion | None = None) -> list[dict[str
             }
         )
     return rows
+
+
+def module_html(module: Module) -> SafeString:
+    """A module's body in the page's language as HTML."""
+    # Our own reviewed Markdown; escaping first keeps any stray HTML inert.
+    body: str = markdown.markdown(html.escape(module.body(lang()), quote=False))
+    return mark_safe(body)
 
 
 @patient_required
@@ -100,15 +107,13 @@ def module_page(request: HttpRequest, module_id: str) -> HttpResponse:
             }
             for a, q in zip(answers, module.questions, strict=True)
         ]
-    # The body is our own reviewed Markdown; escaping first keeps any stray HTML inert.
-    body = markdown.markdown(html.escape(module.body(lang()), quote=False))
     return render(
         request,
         "learning/module.html",
         {
             "module": module,
             "title": text(module.title),
-            "body": mark_safe(body),
+            "body": module_html(module),
             "form": form,
             "feedback": feedback,
         },

@@ -256,8 +256,8 @@ def exercise_label(exercise_id: str) -> str:
     return text(exercise.name) if exercise else exercise_id
 
 
-def completion_svg(data: Adherence, chart_id: str) -> str:
-    """The exercises done per day as a chart (the adherence and progress pages)."""
+def completion_svg(data: Adherence, chart_id: str, *, width: int = charts.WIDTH) -> str:
+    """The exercises done per day as a chart ``width`` units wide (adherence, progress pages)."""
     period = {"start": charts.day_label(data.start), "end": charts.day_label(data.today)}
     return charts.completion_chart(
         [(day.day, day.done, day.due) for day in data.days],
@@ -272,6 +272,7 @@ def completion_svg(data: Adherence, chart_id: str) -> str:
         done_label=_("Done"),
         missed_label=_("Missed"),
         chart_id=chart_id,
+        width=width,
     )
 
 

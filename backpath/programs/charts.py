@@ -13,6 +13,11 @@ lines differ by dash pattern and marker shape as well, so the chart reads in bla
 The public helpers below (``svg_document``, ``empty_chart``, ``y_axis``, ``x_labels``,
 ``polyline``, ``draw_marker``, the legends and the escapes) are shared with the progress
 charts (``progress_charts``), so every chart keeps these guarantees.
+
+Every chart is ``width`` viewBox units wide (``WIDTH`` unless told) and scales to the width
+of its container, texts included: a text is 12 units high at any width, so a chart drawn for
+a phone is narrower (``width=400``, say) to keep its texts readable there. The plot and the
+number of day labels under it follow the width; the height does not.
 """
 
 from __future__ import annotations
@@ -30,11 +35,17 @@ MUTED = "#5b6675"
 GRID = "#dde2e8"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
-WIDTH = 720  # viewBox units; the chart scales to the width of its container
+WIDTH = 720  # viewBox units by default; the chart scales to the width of its container
+MIN_WIDTH = 320  # a narrower chart has no room for its legends and labels
 LEFT, RIGHT = 36, 12
-PLOT_WIDTH = WIDTH - LEFT - RIGHT
-DAY_LABELS = 8  # at most this many day labels under the x axis
-LABEL_CHARS = 70  # a longer legend label is cut short (the full text stays in its <title>)
+PLOT_WIDTH = WIDTH - LEFT - RIGHT  # the plot of a chart WIDTH wide
+DAY_LABELS = 8  # at most this many day labels under the x axis of a chart WIDTH wide
+LABEL_GAP = 64  # at least this far apart, or a label under a time axis is left out
+LABEL_CHARS = (
+    70  # at WIDTH, a longer legend label is cut short (the full text stays in its <title>)
+)
+LEGEND_TEXT = 36  # a legend line's label starts this far right of LEFT
+DAY_LABEL_HALF = 18  # half a day label ("28/11") and a little: its centre keeps this off the edge
 
 # Pain lines: one dash pattern and one marker per exercise, cycled.
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 3")
@@ -49,6 +60,28 @@ def day_label(day: date) -> str:
     return f"{day.day}/{day.month}"
 
 
+def plot_width(width: int = WIDTH) -> int:
+    """The width of the plot of a chart ``width`` wide (``ValueError`` below ``MIN_WIDTH``)."""
+    if width < MIN_WIDTH:
+        raise ValueError(f"a chart is at least {MIN_WIDTH} units wide, not {width}")
+    return width - LEFT - RIGHT
+
+
+def day_labels(width: int = WIDTH) -> int:
+    """At most this many day labels under the x axis of a chart ``width`` wide.
+
+    ``DAY_LABELS`` at ``WIDTH``, in proportion below it, so labels stay at least
+    ``PLOT_WIDTH / DAY_LABELS`` (more than ``LABEL_GAP``) apart at any width.
+    """
+    return max(1, plot_width(width) * DAY_LABELS // PLOT_WIDTH)
+
+
+def legend_chars(width: int = WIDTH) -> int:
+    """A legend label longer than this is cut short: ``LABEL_CHARS`` at ``WIDTH``, in proportion."""
+    room = width - LEFT - LEGEND_TEXT - RIGHT
+    return LABEL_CHARS * room // (WIDTH - LEFT - LEGEND_TEXT - RIGHT)
+
+
 def completion_chart(
     days: Sequence[tuple[date, int, int]],
     *,
@@ -58,26 +91,27 @@ def completion_chart(
     done_label: str = "Done",
     missed_label: str = "Missed",
     chart_id: str = "completion",
+    width: int = WIDTH,
 ) -> str:
     """One bar per day: ``done`` in teal, the rest of ``due`` (missed) in grey above it.
 
     ``days`` holds ``(day, done, due)`` in date order. A day with more done than due has no
     grey part. With no day at all, or nothing due or done on any day, the chart is
-    ``empty_text``.
+    ``empty_text``. The chart is ``width`` units wide.
     """
     if not days or all(done <= 0 and due <= 0 for _day, done, due in days):
-        return empty_chart(title, desc or empty_text, empty_text, chart_id)
+        return empty_chart(title, desc or empty_text, empty_text, chart_id, width=width)
     height = 220
     top, bottom = 34, height - 30
     plot_height = bottom - top
     highest = max(max(done, due) for _day, done, due in days)
-    slot = PLOT_WIDTH / len(days)
+    slot = plot_width(width) / len(days)
     bar = max(1.0, slot * 0.7)
     parts = [
         legend_swatch(LEFT, 12, DONE, done_label),
         legend_swatch(LEFT + 120, 12, MISSED, missed_label),
     ]
-    parts += y_axis(top, bottom, [(0, "0"), (highest, str(highest))], highest)
+    parts += y_axis(top, bottom, [(0, "0"), (highest, str(highest))], highest, width=width)
     for index, (day, done, due) in enumerate(days):
         done = max(done, 0)
         missed = max(due - done, 0)
@@ -96,8 +130,8 @@ def completion_chart(
                 f'width="{bar:.1f}" height="{missed_height:.1f}" fill="{MISSED}"/>'
             )
         parts.append(f'<g class="day">{"".join(shapes)}</g>')
-    parts += x_labels([day for day, _done, _due in days], bottom + 18)
-    return svg_document(height, title, desc or title, chart_id, parts)
+    parts += x_labels([day for day, _done, _due in days], bottom + 18, width=width)
+    return svg_document(height, title, desc or title, chart_id, parts, width=width)
 
 
 def pain_chart(
@@ -109,6 +143,7 @@ def pain_chart(
     empty_text: str = "No data yet.",
     span: tuple[date, date] | None = None,
     chart_id: str = "pain",
+    width: int = WIDTH,
 ) -> str:
     """Pain 0-10 over time: one amber polyline per exercise, a legend, a dashed line at 5.
 
@@ -116,7 +151,7 @@ def pain_chart(
     (an id without a label shows as itself). ``span`` (first day, last day) fixes the x axis,
     so it lines up with the completion chart; points outside it are left out. Without it the
     axis runs from the first to the last point. With no point at all the chart is
-    ``empty_text``.
+    ``empty_text``. The chart is ``width`` units wide.
     """
     points = {
         key: sorted(
@@ -128,13 +163,14 @@ def pain_chart(
     }
     points = {key: values for key, values in points.items() if values}
     if not points:
-        return empty_chart(title, desc or empty_text, empty_text, chart_id)
+        return empty_chart(title, desc or empty_text, empty_text, chart_id, width=width)
     if span is None:
         every = [day for values in points.values() for day, _pain in values]
         span = (min(every), max(every))
     first, last = span
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    slot = PLOT_WIDTH / len(days)
+    plot = plot_width(width)
+    slot = plot / len(days)
     top, bottom = 16, 186
     plot_height = bottom - top
     height = bottom + 40 + 20 * len(points)
@@ -145,13 +181,13 @@ def pain_chart(
     def y_of(pain: int) -> float:
         return bottom - pain / 10 * plot_height
 
-    parts = y_axis(top, bottom, [(0, "0"), (10, "10")], 10)
+    parts = y_axis(top, bottom, [(0, "0"), (10, "10")], 10, width=width)
     parts.append(
-        f'<line class="reference" x1="{LEFT}" y1="{y_of(5):.1f}" x2="{LEFT + PLOT_WIDTH}" '
+        f'<line class="reference" x1="{LEFT}" y1="{y_of(5):.1f}" x2="{LEFT + plot}" '
         f'y2="{y_of(5):.1f}" stroke="{MUTED}" stroke-width="1" stroke-dasharray="4 3"/>'
         f'<text x="{LEFT - 6}" y="{y_of(5) + 4:.1f}" text-anchor="end" fill="{MUTED}">5</text>'
     )
-    parts += x_labels(days, bottom + 18)
+    parts += x_labels(days, bottom + 18, width=width)
     legend_top = bottom + 40
     for number, (key, values) in enumerate(points.items()):
         label = labels.get(key, key)
@@ -166,14 +202,18 @@ def pain_chart(
                 draw_marker(marker, x_of(day), y_of(pain), f"{label} {day_label(day)}: {pain}")
             )
         parts.append(f'<g class="series">{"".join(shapes)}</g>')
-        parts.append(legend_line(legend_top + 20 * number, PAIN, dash, marker, label))
-    return svg_document(height, title, desc or title, chart_id, parts)
+        parts.append(legend_line(legend_top + 20 * number, PAIN, dash, marker, label, width=width))
+    return svg_document(height, title, desc or title, chart_id, parts, width=width)
 
 
-def svg_document(height: int, title: str, desc: str, chart_id: str, parts: list[str]) -> str:
+def svg_document(
+    height: int, title: str, desc: str, chart_id: str, parts: list[str], *, width: int = WIDTH
+) -> str:
+    """The chart: ``parts`` in an accessible SVG ``width`` by ``height`` units."""
+    plot_width(width)  # refuses a width too narrow to draw in
     ident = _NOT_ID.sub("-", chart_id) or "chart"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" '
         f'aria-labelledby="{ident}-title {ident}-desc" '
         f'font-family="{escape_attribute(FONT)}" font-size="12">'
@@ -182,7 +222,10 @@ def svg_document(height: int, title: str, desc: str, chart_id: str, parts: list[
     )
 
 
-def empty_chart(title: str, desc: str, empty_text: str, chart_id: str) -> str:
+def empty_chart(
+    title: str, desc: str, empty_text: str, chart_id: str, *, width: int = WIDTH
+) -> str:
+    """A dashed frame with ``empty_text`` in the middle, for a chart with nothing to draw."""
     height = 96
     return svg_document(
         height,
@@ -190,11 +233,12 @@ def empty_chart(title: str, desc: str, empty_text: str, chart_id: str) -> str:
         desc,
         chart_id,
         [
-            f'<rect class="empty" x="1" y="1" width="{WIDTH - 2}" height="{height - 2}" rx="10" '
+            f'<rect class="empty" x="1" y="1" width="{width - 2}" height="{height - 2}" rx="10" '
             f'fill="none" stroke="{MISSED}" stroke-width="2" stroke-dasharray="6 4"/>',
-            f'<text x="{WIDTH / 2:.0f}" y="{height / 2 + 5:.0f}" text-anchor="middle" '
+            f'<text x="{width / 2:.0f}" y="{height / 2 + 5:.0f}" text-anchor="middle" '
             f'fill="{MUTED}" font-size="14">{escape_text(empty_text)}</text>',
         ],
+        width=width,
     )
 
 
@@ -204,13 +248,16 @@ def y_axis(
     ticks: Sequence[tuple[float, str]],
     highest: float,
     lowest: float = 0,
+    *,
+    width: int = WIDTH,
 ) -> list[str]:
     """A grid line and a label for each ``(value, label)`` tick on a ``lowest..highest`` axis."""
+    right = LEFT + plot_width(width)
     parts = []
     for value, label in ticks:
         y = bottom - (value - lowest) / (highest - lowest) * (bottom - top)
         parts.append(
-            f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + PLOT_WIDTH}" y2="{y:.1f}" '
+            f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">'
             f"{escape_text(label)}</text>"
@@ -218,13 +265,17 @@ def y_axis(
     return parts
 
 
-def x_labels(days: Sequence[date], y: int) -> list[str]:
-    """Labels under the x axis: the last day always, then every ``step`` days back."""
-    slot = PLOT_WIDTH / len(days)
-    step = max(1, -(-len(days) // DAY_LABELS))
+def x_labels(days: Sequence[date], y: int, *, width: int = WIDTH) -> list[str]:
+    """Labels under the x axis: the last day always, then every ``step`` days back.
+
+    At most ``day_labels(width)`` of them, so neighbours are at least ``LABEL_GAP`` apart.
+    With many days (narrow slots) the last label moves left a little to stay in view.
+    """
+    slot = plot_width(width) / len(days)
+    step = max(1, -(-len(days) // day_labels(width)))
     last = len(days) - 1
     return [
-        x_label(LEFT + (index + 0.5) * slot, y, day_label(day))
+        x_label(min(LEFT + (index + 0.5) * slot, width - DAY_LABEL_HALF), y, day_label(day))
         for index, day in enumerate(days)
         if (last - index) % step == 0
     ]
@@ -248,15 +299,22 @@ def polyline(coordinates: Sequence[tuple[float, float]], colour: str, dash: str 
     )
 
 
-def legend_line(row: float, colour: str, dash: str, marker: str, label: str) -> str:
-    """A legend entry: a short line in the series' dash pattern and marker, then its label."""
+def legend_line(
+    row: float, colour: str, dash: str, marker: str, label: str, *, width: int = WIDTH
+) -> str:
+    """A legend entry: a short line in the series' dash pattern and marker, then its label.
+
+    A label too long for a chart ``width`` wide is cut short (``legend_chars``).
+    """
     dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
-    short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "\u2026"
+    most = legend_chars(width)
+    short = label if len(label) <= most else label[: most - 1] + "\u2026"
     return (
         f'<g class="legend"><line x1="{LEFT}" y1="{row:.1f}" x2="{LEFT + 28}" y2="{row:.1f}" '
         f'stroke="{colour}" stroke-width="2"{dash_attribute}/>'
         f"{draw_marker(marker, LEFT + 14, row, None, colour)}"
-        f'<text x="{LEFT + 36}" y="{row + 4:.1f}" fill="{TEXT}">{escape_text(short)}</text></g>'
+        f'<text x="{LEFT + LEGEND_TEXT}" y="{row + 4:.1f}" fill="{TEXT}">'
+        f"{escape_text(short)}</text></g>"
     )
 
 

@@ -11,6 +11,11 @@ point and dates as day/month/year).
 In black and white: every line has its own dash pattern and marker shape, the minimal
 important change band is outlined as well as shaded, and which way is better is an arrow.
 Coordinates are rounded to one decimal to keep the SVG small.
+
+Every chart is ``width`` units wide (``WIDTH`` unless told), its texts 12 units high at any
+width: a narrower chart (``width=400`` for a phone) keeps its texts readable on a narrow
+screen. The plot follows the width, and so do the labels under the time axis, which keep
+``LABEL_GAP`` apart.
 """
 
 from __future__ import annotations
@@ -23,11 +28,11 @@ from typing import Literal
 from backpath.programs.charts import (
     DASHES,
     DONE,
+    LABEL_GAP,
     LEFT,
     MARKERS,
     MUTED,
     PAIN,
-    PLOT_WIDTH,
     RIGHT,
     TEXT,
     WIDTH,
@@ -37,6 +42,7 @@ from backpath.programs.charts import (
     escape_text,
     legend_line,
     legend_swatch,
+    plot_width,
     polyline,
     svg_document,
     x_label,
@@ -57,7 +63,6 @@ TOP = 40  # the header row (unit, which way is better) sits above the plot
 PLOT_HEIGHT = 170
 BOTTOM = TOP + PLOT_HEIGHT
 PAD = 24  # on a time axis the first and last day sit this far inside the plot
-LABEL_GAP = 64  # at least this far apart, or a label under a time axis is left out
 TICK_GAP = 14  # y axis: a round tick this close to the end of the scale is left out
 POINT_LABEL_CHARS = 10  # "Intake", "Week 6": a longer label is cut short under the axis
 
@@ -76,6 +81,7 @@ def measure_chart(
     chart_id: str,
     better_label: str = "",
     band_label: str = "",
+    width: int = WIDTH,
 ) -> str:
     """One instrument over time: a line with a marker per score, on its own scale.
 
@@ -89,22 +95,23 @@ def measure_chart(
     ``mcid_band`` is ``(baseline, minimal important change)``: a shaded band from baseline
     minus to baseline plus the change, with a dotted line at the baseline, so a score outside
     the band is a meaningful change; ``band_label`` names it in a legend. One point is a
-    marker without a line; none is ``empty_text``.
+    marker without a line; none is ``empty_text``. The chart is ``width`` units wide.
     """
     _check_scale(scale_min, scale_max, better)
     kept = _finite(points)
     desc = _joined(desc or (title if kept else empty_text), better_label)
     if not kept:
-        return empty_chart(title, desc, empty_text, chart_id)
+        return empty_chart(title, desc, empty_text, chart_id, width=width)
 
     def y_of(value: float) -> float:
         return _scaled(value, scale_min, scale_max)
 
-    x_of = _time_scale([day for day, _value, _label in kept])
-    parts = _header(unit_label, better, better_label)
+    x_of = _time_scale([day for day, _value, _label in kept], width)
+    parts = _header(unit_label, better, better_label, width)
     if mcid_band is not None:
-        parts.append(_band(mcid_band, y_of, band_label))
-    parts += y_axis(TOP, BOTTOM, _ticks(scale_min, scale_max), scale_max, scale_min)
+        parts.append(_band(mcid_band, y_of, band_label, width))
+    ticks = _ticks(scale_min, scale_max)
+    parts += y_axis(TOP, BOTTOM, ticks, scale_max, scale_min, width=width)
     coordinates = [(x_of(day), y_of(value)) for day, value, _label in kept]
     shapes = [polyline(coordinates, LINE)] if len(kept) > 1 else []
     shapes += [
@@ -117,7 +124,7 @@ def measure_chart(
     if mcid_band is not None and band_label:
         parts.append(legend_swatch(LEFT, height + 14, BAND, band_label, stroke=BAND_EDGE))
         height += 24
-    return svg_document(height, title, desc, chart_id, parts)
+    return svg_document(height, title, desc, chart_id, parts, width=width)
 
 
 def multi_measure_chart(
@@ -128,6 +135,7 @@ def multi_measure_chart(
     empty_text: str,
     better_label: str,
     chart_id: str,
+    width: int = WIDTH,
 ) -> str:
     """Several instruments in one overview, each as a percentage of its range, up is better.
 
@@ -138,7 +146,7 @@ def multi_measure_chart(
     arrow and ends the description. Each series has its own colour, dash pattern and marker
     (by its place in ``series``, so an instrument keeps its look) and a legend entry; the
     tooltips keep the raw score. A series without points is left out; with none at all the
-    chart is ``empty_text``.
+    chart is ``empty_text``. The chart is ``width`` units wide.
     """
     drawn = []
     for number, (name, points, scale_min, scale_max, better) in enumerate(series):
@@ -148,11 +156,12 @@ def multi_measure_chart(
             drawn.append((number, name, kept, scale_min, scale_max, better))
     desc = _joined(desc or (title if drawn else empty_text), better_label)
     if not drawn:
-        return empty_chart(title, desc, empty_text, chart_id)
+        return empty_chart(title, desc, empty_text, chart_id, width=width)
     every = sorted(day for entry in drawn for day, _value, _label in entry[2])
-    x_of = _time_scale(every)
-    parts = _header("%", "higher", better_label)
-    parts += y_axis(TOP, BOTTOM, [(share, str(share)) for share in range(0, 101, 25)], 100)
+    x_of = _time_scale(every, width)
+    parts = _header("%", "higher", better_label, width)
+    ticks = [(share, str(share)) for share in range(0, 101, 25)]
+    parts += y_axis(TOP, BOTTOM, ticks, 100, width=width)
     legend_top = BOTTOM + 44
     for row, (number, name, kept, scale_min, scale_max, better) in enumerate(drawn):
         colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
@@ -178,9 +187,10 @@ def multi_measure_chart(
             for (x, y), (day, value, label), share in zip(coordinates, kept, shares, strict=True)
         ]
         parts.append(f'<g class="series">{"".join(shapes)}</g>')
-        parts.append(legend_line(legend_top + 20 * row, colour, dash, marker, name))
+        parts.append(legend_line(legend_top + 20 * row, colour, dash, marker, name, width=width))
     parts += _time_labels([(day, "") for day in every], x_of, point_labels=False)
-    return svg_document(legend_top + 20 * len(drawn) - 6, title, desc, chart_id, parts)
+    height = legend_top + 20 * len(drawn) - 6
+    return svg_document(height, title, desc, chart_id, parts, width=width)
 
 
 def activity_chart(
@@ -193,6 +203,7 @@ def activity_chart(
     unit_label: str,
     chart_id: str,
     goal_label: str = "",
+    width: int = WIDTH,
 ) -> str:
     """Minutes active per week (from the diary): one teal bar per week, a dashed goal line.
 
@@ -200,10 +211,10 @@ def activity_chart(
     the last week given, so a week without an entry is an empty slot (a week of 0 minutes is
     a hairline on the axis). Two entries for one week add up; minutes below 0 count as 0.
     ``goal`` (150 minutes a week, say) draws a dashed line captioned ``goal_label`` (or the
-    number). With no week the chart is ``empty_text``.
+    number). With no week the chart is ``empty_text``. The chart is ``width`` units wide.
     """
     if not weeks:
-        return empty_chart(title, desc or empty_text, empty_text, chart_id)
+        return empty_chart(title, desc or empty_text, empty_text, chart_id, width=width)
     first = min(week for week, _minutes in weeks)
     minutes: dict[int, int] = {}
     for week, value in weeks:
@@ -213,10 +224,11 @@ def activity_chart(
     most = max([*minutes.values(), goal or 0, 10])
     step = _step(most)
     highest = math.ceil(most / step) * step
-    parts = _header(unit_label, None, "")
+    parts = _header(unit_label, None, "", width)
     ticks = [(step * k, _number(step * k)) for k in range(round(highest / step) + 1)]
-    parts += y_axis(TOP, BOTTOM, ticks, highest)
-    slot = PLOT_WIDTH / slots
+    parts += y_axis(TOP, BOTTOM, ticks, highest, width=width)
+    plot = plot_width(width)
+    slot = plot / slots
     bar = max(1.0, slot * 0.7)
     for slot_index, value in sorted(minutes.items()):
         height = max(value / highest * PLOT_HEIGHT, 1.0)
@@ -230,18 +242,19 @@ def activity_chart(
     if goal is not None and goal > 0:
         y = _scaled(goal, 0, highest)
         caption = goal_label or _number(goal)
-        right = WIDTH - RIGHT
+        right = width - RIGHT
         goal_line = f'stroke="{TEXT}" stroke-width="1.5" stroke-dasharray="6 3"'
         parts.append(
             f'<g class="goal"><title>{escape_text(caption)}</title>'
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + PLOT_WIDTH}" y2="{y:.1f}" {goal_line}/>'
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot}" y2="{y:.1f}" {goal_line}/>'
             f"</g>"
             f'<g class="legend"><line x1="{right - 28}" y1="16" x2="{right}" y2="16" {goal_line}/>'
             f'<text x="{right - 34}" y="20" text-anchor="end" fill="{TEXT}">'
             f"{escape_text(caption)}</text></g>"
         )
-    parts += x_labels([first + timedelta(days=7 * n) for n in range(slots)], BOTTOM + 18)
-    return svg_document(BOTTOM + 30, title, desc or title, chart_id, parts)
+    labelled = [first + timedelta(days=7 * n) for n in range(slots)]
+    parts += x_labels(labelled, BOTTOM + 18, width=width)
+    return svg_document(BOTTOM + 30, title, desc or title, chart_id, parts, width=width)
 
 
 def diary_chart(
@@ -253,13 +266,14 @@ def diary_chart(
     pain_label: str,
     stress_label: str,
     chart_id: str,
+    width: int = WIDTH,
 ) -> str:
     """The daily diary: pain 0-10 as an amber line, stress (or sleep) 0-10 as a dashed one.
 
     ``days`` holds ``(day, pain, stress)``; the second score can be any daily 0-10 rating,
     named by ``stress_label``. ``None``, or a day missing from ``days``, is a gap in the line,
     not a zero; a score on its own between gaps is a marker. Scores are held to 0..10. With
-    no score at all the chart is ``empty_text``.
+    no score at all the chart is ``empty_text``. The chart is ``width`` units wide.
     """
     entries = sorted(days, key=lambda entry: entry[0])
     pain = {day: value for day, value, _s in entries if value is not None and math.isfinite(value)}
@@ -267,11 +281,11 @@ def diary_chart(
         day: value for day, _p, value in entries if value is not None and math.isfinite(value)
     }
     if not pain and not stress:
-        return empty_chart(title, desc or empty_text, empty_text, chart_id)
+        return empty_chart(title, desc or empty_text, empty_text, chart_id, width=width)
     first = min([*pain, *stress])
     span = [first + timedelta(days=n) for n in range((max([*pain, *stress]) - first).days + 1)]
-    slot = PLOT_WIDTH / len(span)
-    parts = y_axis(TOP, BOTTOM, _ticks(0, 10), 10)
+    slot = plot_width(width) / len(span)
+    parts = y_axis(TOP, BOTTOM, _ticks(0, 10), 10, width=width)
     lines = (
         (pain, pain_label, PAIN, "", "circle"),
         (stress, stress_label, STRESS, "6 3", "square"),
@@ -289,9 +303,9 @@ def diary_chart(
             shapes.append(draw_marker(marker, x, y, _tooltip(label, day, _number(score)), colour))
         shapes[1:1] = [polyline(run, colour, dash) for run in runs if len(run) > 1]
         parts.append(f'<g class="series">{"".join(shapes)}</g>')
-        parts.append(legend_line(12 + 17 * number, colour, dash, marker, label))
-    parts += x_labels(span, BOTTOM + 18)
-    return svg_document(BOTTOM + 30, title, desc or title, chart_id, parts)
+        parts.append(legend_line(12 + 17 * number, colour, dash, marker, label, width=width))
+    parts += x_labels(span, BOTTOM + 18, width=width)
+    return svg_document(BOTTOM + 30, title, desc or title, chart_id, parts, width=width)
 
 
 def _check_scale(scale_min: float, scale_max: float, better: str) -> None:
@@ -318,15 +332,16 @@ def _share(value: float, scale_min: float, scale_max: float, better: Better) -> 
     return share if better == "higher" else 100 - share
 
 
-def _time_scale(days: Sequence[date]) -> Callable[[date], float]:
+def _time_scale(days: Sequence[date], width: int) -> Callable[[date], float]:
     """x of a day on a time axis from the first to the last of ``days`` (one day: centred)."""
     first, last = min(days), max(days)
     span = (last - first).days
+    plot = plot_width(width)
 
     def x_of(day: date) -> float:
         if not span:
-            return LEFT + PLOT_WIDTH / 2
-        return LEFT + PAD + (day - first).days / span * (PLOT_WIDTH - 2 * PAD)
+            return LEFT + plot / 2
+        return LEFT + PAD + (day - first).days / span * (plot - 2 * PAD)
 
     return x_of
 
@@ -358,7 +373,7 @@ def _time_labels(
     return parts
 
 
-def _header(unit_label: str, better: Better | None, better_label: str) -> list[str]:
+def _header(unit_label: str, better: Better | None, better_label: str, width: int) -> list[str]:
     """The row above the plot: the unit on the left, which way is better on the right."""
     parts = []
     if unit_label:
@@ -366,7 +381,7 @@ def _header(unit_label: str, better: Better | None, better_label: str) -> list[s
             f'<text class="unit" x="4" y="20" fill="{TEXT}">{escape_text(unit_label)}</text>'
         )
     if better is not None:
-        x = WIDTH - RIGHT - 5
+        x = width - RIGHT - 5
         tip, tail = (10, 26) if better == "higher" else (26, 10)
         head = tip + 6 if better == "higher" else tip - 6
         caption = (
@@ -384,18 +399,21 @@ def _header(unit_label: str, better: Better | None, better_label: str) -> list[s
     return parts
 
 
-def _band(mcid_band: tuple[float, float], y_of: Callable[[float], float], label: str) -> str:
+def _band(
+    mcid_band: tuple[float, float], y_of: Callable[[float], float], label: str, width: int
+) -> str:
     """Baseline +/- the minimal important change: shaded, outlined, a dotted baseline."""
     baseline, change = mcid_band
     if not (math.isfinite(baseline) and math.isfinite(change)):
         raise ValueError(f"the band needs a baseline and a change: {mcid_band}")
     upper, lower = y_of(baseline + abs(change)), y_of(baseline - abs(change))
     middle = y_of(baseline)
-    right = LEFT + PLOT_WIDTH
+    plot = plot_width(width)
+    right = LEFT + plot
     tooltip = f"<title>{escape_text(label)}</title>" if label else ""
     return (
         f'<g class="mcid-band">{tooltip}'
-        f'<rect x="{LEFT}" y="{upper:.1f}" width="{PLOT_WIDTH}" height="{lower - upper:.1f}" '
+        f'<rect x="{LEFT}" y="{upper:.1f}" width="{plot}" height="{lower - upper:.1f}" '
         f'fill="{BAND}"/>'
         + "".join(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{BAND_EDGE}" '

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
-from backpath.programs.charts import DONE, MISSED, PAIN, completion_chart, day_label, pain_chart
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backpath.programs.charts import (
+    DONE,
+    LABEL_GAP,
+    MIN_WIDTH,
+    MISSED,
+    PAIN,
+    RIGHT,
+    WIDTH,
+    completion_chart,
+    day_label,
+    legend_chars,
+    pain_chart,
+)
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 TEXT = "{http://www.w3.org/2000/svg}text"
 TODAY = date(2025, 11, 25)
+PAIR = re.compile(r"(-?[\d.]+),(-?[\d.]+)")
 
 
 def parse(svg: str) -> ET.Element:
@@ -34,6 +54,62 @@ def assert_accessible(svg: str, title: str) -> ET.Element:
     for forbidden in ("<script", "href", "url(", "style=", "<foreignobject", "onload", "@import"):
         assert forbidden not in lowered, forbidden
     return root
+
+
+def coordinates(svg: str) -> tuple[float, float, list[tuple[float, float]]]:
+    """The viewBox size and every (x, y) drawn, a rectangle's far corner included."""
+    root = parse(svg)
+    _x, _y, width, height = (float(n) for n in (root.get("viewBox") or "").split())
+    found = []
+    for element in root.iter():
+        if element is root:
+            continue
+        for x_name, y_name in (("x", "y"), ("x1", "y1"), ("x2", "y2"), ("cx", "cy")):
+            if element.get(x_name) is not None:
+                x, y = float(element.get(x_name) or 0), float(element.get(y_name) or 0)
+                found.append((x, y))
+                if element.get("width") is not None:
+                    found.append(
+                        (
+                            x + float(element.get("width") or 0),
+                            y + float(element.get("height") or 0),
+                        )
+                    )
+        found += [(float(x), float(y)) for x, y in PAIR.findall(element.get("points") or "")]
+    return width, height, found
+
+
+def assert_in_view(svg: str) -> None:
+    """Every coordinate is a number inside the viewBox."""
+    width, height, found = coordinates(svg)
+    assert found
+    for x, y in found:
+        assert math.isfinite(x)
+        assert math.isfinite(y)
+        assert 0 <= x <= width
+        assert 0 <= y <= height
+
+
+def view_width(svg: str) -> float:
+    _x, _y, width, _height = (parse(svg).get("viewBox") or "").split()
+    return float(width)
+
+
+def day_labels_x(svg: str) -> list[float]:
+    """The x of each day label under the x axis, left to right."""
+    return sorted(
+        float(label.get("x") or 0)
+        for label in parse(svg).findall(".//svg:text[@class='day-label']", NS)
+    )
+
+
+def assert_labels_apart(svg: str) -> None:
+    """Neighbouring day labels keep ``LABEL_GAP`` apart, and the last one stays in view."""
+    xs = day_labels_x(svg)
+    for left, right in itertools.pairwise(xs):
+        assert right - left >= LABEL_GAP
+    if xs:
+        assert xs[-1] <= view_width(svg) - RIGHT
 
 
 def test_it_draws_one_bar_per_day() -> None:
@@ -133,3 +209,105 @@ def test_it_escapes_every_text() -> None:
 def test_it_drops_characters_xml_cannot_hold() -> None:
     svg = completion_chart([(TODAY, 1, 1)], title="a\x00b\x1bc")
     assert parse(svg).findtext("svg:title", namespaces=NS) == "abc"
+
+
+@pytest.mark.parametrize("width", [MIN_WIDTH, 400, 560])
+def test_a_narrower_chart_has_a_narrower_view_box_and_fewer_day_labels(width: int) -> None:
+    month = [(day, 1, 2) for day in days(28)]
+    pain = {"bridge": [(day, 4) for day in days(28)]}
+    for svg, title in (
+        (completion_chart(month, title="Done", width=width), "Done"),
+        (pain_chart(pain, title="Pain", labels={}, width=width), "Pain"),
+        (completion_chart([], title="Done", width=width), "Done"),
+        (pain_chart({}, title="Pain", labels={}, width=width), "Pain"),
+    ):
+        root = assert_accessible(svg, title)
+        assert (root.get("viewBox") or "").startswith(f"0 0 {width} ")
+        assert_in_view(svg)
+        assert_labels_apart(svg)
+    narrow = parse(completion_chart(month, title="Done", width=width))
+    grid = narrow.findall(".//svg:line[@class='grid']", NS)
+    assert {float(line.get("x2") or 0) for line in grid} == {width - RIGHT}
+    labels = [t.text for t in narrow.findall(".//svg:text[@class='day-label']", NS)]
+    wide = parse(completion_chart(month, title="Done")).findall(
+        ".//svg:text[@class='day-label']", NS
+    )
+    assert labels[-1] == "25/11"
+    assert 2 <= len(labels) < len(wide)
+
+
+def test_on_a_phone_four_weeks_are_labelled_week_by_week() -> None:
+    svg = completion_chart([(day, 1, 1) for day in days(28)], title="t", width=400)
+    labels = [t.text for t in parse(svg).findall(".//svg:text[@class='day-label']", NS)]
+    assert labels == ["4/11", "11/11", "18/11", "25/11"]
+    assert_labels_apart(svg)
+
+
+def test_with_many_days_the_last_label_stays_in_view() -> None:
+    eight_weeks = {"walk": [(day, 3) for day in days(56)]}
+    for width in (MIN_WIDTH, 400, WIDTH):
+        svg = pain_chart(eight_weeks, title="Pain", labels={}, width=width)
+        labels = parse(svg).findall(".//svg:text[@class='day-label']", NS)
+        assert labels[-1].text == "25/11"
+        # Half a label ("25/11" is about 35 units at 12) right of its middle is still in view.
+        assert day_labels_x(svg)[-1] + 17.5 <= width
+        assert_labels_apart(svg)
+
+
+def test_a_narrower_legend_cuts_a_long_label_shorter_and_keeps_it_whole_in_its_title() -> None:
+    long = "Knee to chest, slowly, breathing out, ten times on each side " * 2
+    svg = pain_chart({"knee": [(TODAY, 3)]}, title="Pain", labels={"knee": long}, width=400)
+    root = parse(svg)
+    legend = [t.text or "" for g in root.findall(".//svg:g[@class='legend']", NS) for t in g]
+    shown = next(text for text in legend if text)
+    assert shown.endswith("\u2026")
+    assert len(shown) == legend_chars(400) < legend_chars(WIDTH)
+    assert long in [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+
+
+def test_a_chart_narrower_than_the_minimum_is_refused() -> None:
+    with pytest.raises(ValueError, match="wide"):
+        completion_chart([(TODAY, 1, 1)], title="t", width=MIN_WIDTH - 1)
+    with pytest.raises(ValueError, match="wide"):
+        pain_chart({}, title="t", labels={}, width=100)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    width=st.integers(MIN_WIDTH, WIDTH),
+    counts=st.lists(st.tuples(st.integers(-3, 30), st.integers(-3, 30)), max_size=90),
+    pains=st.dictionaries(
+        st.text(max_size=90),
+        st.lists(st.tuples(st.integers(0, 90), st.integers(-5, 15)), max_size=20),
+        max_size=6,
+    ),
+    span=st.one_of(st.none(), st.integers(0, 90)),
+)
+def test_every_coordinate_is_in_view_and_day_labels_keep_apart(
+    width: int,
+    counts: list[tuple[int, int]],
+    pains: dict[str, list[tuple[int, int]]],
+    span: int | None,
+) -> None:
+    completion = completion_chart(
+        [
+            (TODAY - timedelta(days=len(counts) - 1 - n), done, due)
+            for n, (done, due) in enumerate(counts)
+        ],
+        title="Done",
+        width=width,
+    )
+    pain = pain_chart(
+        {
+            key: [(TODAY - timedelta(days=n), pain) for n, pain in values]
+            for key, values in pains.items()
+        },
+        title="Pain",
+        labels={},
+        span=None if span is None else (TODAY - timedelta(days=span), TODAY),
+        width=width,
+    )
+    for svg in (completion, pain):
+        assert view_width(svg) == width
+        assert_in_view(svg)
+        assert_labels_apart(svg)

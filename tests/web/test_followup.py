@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from backpath.care.models import EpisodeStatus, PlanVersion
 from backpath.clinical.followup import recheck_flags
+from backpath.followup.charts import PHONE_WIDTH
 from backpath.followup.jobs import refresh_all_alerts
 from backpath.followup.models import Alert, DiaryEntry, Measurement, RedFlagCheck
 from backpath.followup.selectors import attention
+from backpath.programs.charts import WIDTH
 from tests.web.personas import World, low_risk_answers, make_due, submit_intake
 from tests.web.test_queries import queries, same_count
 
@@ -269,11 +271,15 @@ def test_progress_pages_draw_the_charts(world: World) -> None:
     body = mine.content.decode()
     assert body.count("<svg") >= 5
     assert 'role="img"' in body
+    # Drawn for the patient's phone, so the texts stay readable there.
+    assert body.count(f'class="chart" viewBox="0 0 {PHONE_WIDTH} ') >= 5
+    assert f'viewBox="0 0 {WIDTH} ' not in body
     clinician = world.client_for(world.claire).get(
         reverse("episode_progress", args=[world.amy_episode.id])
     )
     page = clinician.content.decode()
     assert page.count("<svg") >= 6
+    assert page.count(f'class="chart" viewBox="0 0 {WIDTH} ') >= 6
     assert "PR-CONTINUE" in page
     # Ben sees his own (empty) progress, never Amy's.
     bens = world.client_for(world.ben).get(reverse("portal_progress")).content.decode()
@@ -316,7 +322,8 @@ def test_a_discharged_patient_can_come_back_in_one_tap(world: World) -> None:
         "Back after discharge (10 weeks ago)",
     )
     # A second tap continues the new episode; it does not open a third.
-    assert amy.post(reverse("come_back")).status_code == 404
+    assert amy.post(reverse("come_back"))["Location"] == reverse("portal_home")
+    assert amy.get(reverse("come_back")).status_code == 404
     assert world.amy_patient.episodes.count() == 2
     assert (
         "Back after discharge"

@@ -153,9 +153,10 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("questionnaire", "post", lambda w: reverse("questionnaire", args=[amy_due(w)]), AMY_ONLY),
     ("portal_progress", "get", plain("portal_progress"), PATIENTS),
     ("episode_progress", "get", episode("episode_progress"), STAFF_X),
-    # Nobody in the world is discharged yet: there is nothing to come back from.
+    # Nobody in the world is discharged yet: there is nothing to come back from (a post
+    # while in care goes back to the patient's home page).
     ("come_back", "get", plain("come_back"), NOBODY),
-    ("come_back", "post", plain("come_back"), NOBODY),
+    ("come_back", "post", plain("come_back"), PATIENTS),
     ("alert_resolve", "post", lambda w: reverse("alert_resolve", args=[amy_alert(w).id]), STAFF_X),
 ]
 

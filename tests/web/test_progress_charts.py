@@ -12,18 +12,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backpath.programs.charts import LEFT, PLOT_WIDTH, WIDTH
+from backpath.programs.charts import LABEL_GAP, LEFT, MIN_WIDTH, PLOT_WIDTH, RIGHT, WIDTH
 from backpath.programs.progress_charts import (
     activity_chart,
     diary_chart,
     measure_chart,
     multi_measure_chart,
 )
-from tests.web.test_charts import NS, TEXT, assert_accessible, parse
+from tests.web.test_charts import (
+    NS,
+    PAIR,
+    TEXT,
+    assert_accessible,
+    assert_in_view,
+    assert_labels_apart,
+    day_labels_x,
+    parse,
+    view_width,
+)
 
 START = date(2025, 9, 1)
 NASTY = 'Week <&> "6" </svg><script>alert(1)</script>'
-PAIR = re.compile(r"(-?[\d.]+),(-?[\d.]+)")
 DIARY = {
     "title": "Diary",
     "empty_text": "No diary yet.",
@@ -88,15 +97,22 @@ def polylines(root: ET.Element) -> list[ET.Element]:
     return root.findall(".//svg:g[@class='series']/svg:polyline", NS)
 
 
-def all_charts(points: list[tuple[date, float, str]]) -> dict[str, str]:
+def all_charts(points: list[tuple[date, float, str]], width: int = WIDTH) -> dict[str, str]:
     return {
-        "measure": nprs(points, mcid_band=(7, 2), better_label="Lower is better"),
+        "measure": nprs(
+            points,
+            mcid_band=(7, 2),
+            better_label="Lower is better",
+            band_label="No meaningful change",
+            width=width,
+        ),
         "multi": multi_measure_chart(
             [("NPRS", points, 0, 10, "lower"), ("QBPDS", points, 0, 100, "lower")],
             title="Overview",
             empty_text="No scores yet.",
             better_label="Up is better.",
             chart_id="overview",
+            width=width,
         ),
         "activity": activity_chart(
             [(day, int(value * 20)) for day, value, _label in points],
@@ -105,10 +121,13 @@ def all_charts(points: list[tuple[date, float, str]]) -> dict[str, str]:
             goal=150,
             unit_label="Minutes per week",
             chart_id="activity",
+            goal_label="150 minutes",
+            width=width,
         ),
         "diary": diary_chart(
             [(day, value, 10 - value) for day, value, _label in points],
             **DIARY,
+            width=width,
         ),
     }
 
@@ -123,6 +142,41 @@ def test_every_chart_is_an_accessible_self_contained_image(kind: str) -> None:
     assert "xlink" not in svg
     assert root.get("viewBox", "").startswith(f"0 0 {WIDTH} ")
     assert not re.search(r"\d\.\d\d", svg.split("</desc>")[1]), "coordinates keep one decimal"
+
+
+@pytest.mark.parametrize("width", [MIN_WIDTH, 400])
+@pytest.mark.parametrize("kind", ["measure", "multi", "activity", "diary"])
+def test_a_narrow_chart_has_a_view_box_of_that_width(kind: str, width: int) -> None:
+    weeks = [(on(7 * n), 7 - n / 2, f"Week {n}") for n in range(13)]
+    for points in (SCORES, weeks, []):
+        svg = all_charts(points, width)[kind]
+        title = {"measure": "Pain", "multi": "Overview"}.get(kind, kind.title())
+        root = assert_accessible(svg, title)
+        assert root.get("viewBox", "").startswith(f"0 0 {width} ")
+        assert_in_view(svg)
+        assert_labels_apart(svg)
+        grid_ends = {
+            float(line.get("x2") or 0) for line in root.iter() if line.get("class") == "grid"
+        }
+        assert grid_ends <= {width - RIGHT}
+        assert not re.search(r"\d\.\d\d", svg.split("</desc>")[1]), "coordinates keep one decimal"
+
+
+@pytest.mark.parametrize("kind", ["measure", "multi", "activity", "diary"])
+def test_on_a_narrow_chart_fewer_labels_keep_label_gap_apart(kind: str) -> None:
+    twelve_weeks = [(on(n), 7 - n / 20, "Diary" if n % 7 else f"Week {n // 7}") for n in range(84)]
+    wide = all_charts(twelve_weeks)[kind]
+    narrow = all_charts(twelve_weeks, 400)[kind]
+    assert len(day_labels_x(narrow)) < len(day_labels_x(wide))
+    assert len(day_labels_x(narrow)) >= 2
+    for svg in (wide, narrow):
+        assert_labels_apart(svg)
+        xs = day_labels_x(svg)
+        assert min(b - a for a, b in itertools.pairwise(xs)) >= LABEL_GAP
+    # The last day (the last week's Monday for activity) is always labelled, whatever the width.
+    labels = parse(narrow).findall(".//svg:text[@class='day-label']", NS)
+    rightmost = max(labels, key=lambda label: float(label.get("x") or 0))
+    assert rightmost.text == ("17/11" if kind == "activity" else "23/11")
 
 
 def test_it_escapes_every_text() -> None:
@@ -337,29 +391,6 @@ def test_the_diary_leaves_a_gap_for_a_day_without_a_score() -> None:
     assert polylines(parse(nothing)) == []
 
 
-def coordinates(svg: str) -> tuple[float, float, list[tuple[float, float]]]:
-    """The viewBox size and every (x, y) drawn, a rectangle's far corner included."""
-    root = parse(svg)
-    _x, _y, width, height = (float(n) for n in (root.get("viewBox") or "").split())
-    found = []
-    for element in root.iter():
-        if element is root:
-            continue
-        for x_name, y_name in (("x", "y"), ("x1", "y1"), ("x2", "y2"), ("cx", "cy")):
-            if element.get(x_name) is not None:
-                x, y = float(element.get(x_name) or 0), float(element.get(y_name) or 0)
-                found.append((x, y))
-                if element.get("width") is not None:
-                    found.append(
-                        (
-                            x + float(element.get("width") or 0),
-                            y + float(element.get("height") or 0),
-                        )
-                    )
-        found += [(float(x), float(y)) for x, y in PAIR.findall(element.get("points") or "")]
-    return width, height, found
-
-
 values = st.floats(allow_nan=True, allow_infinity=True)
 days = st.dates(min_value=date(2024, 1, 1), max_value=date(2025, 12, 31))
 point_lists = st.lists(st.tuples(days, values, st.text(max_size=12)), max_size=30).map(
@@ -378,6 +409,7 @@ optional = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)
     weeks=st.lists(st.tuples(days, st.integers(-100, 100_000)), max_size=30),
     goal=st.one_of(st.none(), st.integers(0, 100_000)),
     diary=st.lists(st.tuples(days, optional, optional), max_size=30),
+    width=st.integers(MIN_WIDTH, WIDTH),
 )
 def test_every_coordinate_is_finite_and_in_view(
     points: list[tuple[date, float, str]],
@@ -387,29 +419,39 @@ def test_every_coordinate_is_finite_and_in_view(
     weeks: list[tuple[date, int]],
     goal: int | None,
     diary: list[tuple[date, float | None, float | None]],
+    width: int,
 ) -> None:
     low, high = scale
     svgs = [
-        nprs(points, scale_min=low, scale_max=high, better=better, mcid_band=band),
+        nprs(points, scale_min=low, scale_max=high, better=better, mcid_band=band, width=width),
         multi_measure_chart(
             [("A", points, low, high, better), ("B", points[::2], 0, 10, "higher")],  # type: ignore[list-item]
             title="Overview",
             empty_text="None.",
             better_label="Up is better.",
             chart_id="overview",
+            width=width,
         ),
         activity_chart(
-            weeks, title="A", empty_text="None.", goal=goal, unit_label="min", chart_id="a"
+            weeks,
+            title="A",
+            empty_text="None.",
+            goal=goal,
+            unit_label="min",
+            chart_id="a",
+            width=width,
         ),
         diary_chart(
-            diary, title="D", empty_text="None.", pain_label="P", stress_label="S", chart_id="d"
+            diary,
+            title="D",
+            empty_text="None.",
+            pain_label="P",
+            stress_label="S",
+            chart_id="d",
+            width=width,
         ),
     ]
     for svg in svgs:
-        width, height, found = coordinates(svg)
-        assert found
-        for x, y in found:
-            assert math.isfinite(x)
-            assert math.isfinite(y)
-            assert 0 <= x <= width
-            assert 0 <= y <= height
+        assert view_width(svg) == width
+        assert_in_view(svg)
+        assert_labels_apart(svg)
