@@ -82,6 +82,7 @@ ALERT_LABELS: dict[str, Promise] = {
     "consult_gp": _("No change: consult the GP"),
     "restratify": _("Not improving: re-stratify"),
     "returned": _("Back after discharge"),
+    "flare": _("Flare-up reported"),
     "low_adherence": _("Low adherence"),
     "overdue": _("Questionnaire overdue"),
 }

@@ -168,6 +168,7 @@ class AlertKind(StrEnum):
     CONSULT_GP = "consult_gp"
     RESTRATIFY = "restratify"
     RETURNED = "returned"
+    FLARE = "flare"
     LOW_ADHERENCE = "low_adherence"
     OVERDUE = "overdue"
 
@@ -255,3 +256,17 @@ def returned_alert(discharged: date, today: date) -> AlertSpec:
         "intake is ready; the patient starts with the safety questions.",
     )
     return AlertSpec(AlertKind.RETURNED, Reason("FU-ALERT-RETURNED", "kngf2021-c5", text))
+
+
+def flare_alert(pain: int) -> AlertSpec:
+    """A flare-up report without red flags: not urgent, but the plan may need adjusting
+    (KNGF 2021 C.5: re-evaluate when the course differs from the expected one)."""
+    if not 0 <= pain <= 10:
+        raise ClinicalInputError("pain", "must be 0 to 10")
+    text = Text.compose(
+        nl=f"Opvlamming gemeld (pijn {pain}/10), zonder rode vlaggen. Bespreek het plan bij "
+        "opvlamming en pas zo nodig de opbouw aan.",
+        en=f"Flare-up reported (pain {pain}/10), no red flags. Go through the flare-up plan and "
+        "adjust the build-up if needed.",
+    )
+    return AlertSpec(AlertKind.FLARE, Reason("FU-ALERT-FLARE", "kngf2021-c5", text))

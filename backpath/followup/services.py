@@ -30,6 +30,7 @@ from backpath.clinical.followup import (
     AlertSpec,
     Occasion,
     adherence_alert,
+    flare_alert,
     overdue_alert,
     progress_alert,
     recheck,
@@ -84,6 +85,8 @@ def recheck_record(
         )
         if spec := red_flag_alert(result):
             raise_alert(episode, spec, key=str(check.id))
+        elif kind == CheckKind.FLARE and pain is not None:
+            raise_alert(episode, flare_alert(pain), key=str(check.id))
         audit(actor, episode.clinic_id, f"recheck.{kind}", check.id)
     return check
 

@@ -20,6 +20,7 @@ from backpath.clinical.followup import (
     add_months,
     adherence_alert,
     due_occasions,
+    flare_alert,
     low_adherence,
     occasions,
     overdue_alert,
@@ -275,3 +276,12 @@ def test_a_patient_coming_back_is_announced_with_the_time_since_discharge() -> N
         .reason.text(Lang.EN)
         .startswith("Back after discharge (0 weeks")
     )
+
+
+def test_a_flare_up_without_red_flags_tells_the_clinician_with_the_pain() -> None:
+    alert = flare_alert(7)
+    assert alert.kind is AlertKind.FLARE
+    assert AlertKind.RED_FLAG.priority < alert.kind.priority < AlertKind.LOW_ADHERENCE.priority
+    assert "pain 7/10" in alert.reason.text(Lang.EN)
+    with pytest.raises(ClinicalInputError):
+        flare_alert(11)

@@ -172,6 +172,7 @@ def test_the_flare_up_plan_is_one_tap_away_and_a_report_rechecks(world: World) -
     assert sent.status_code == 302
     check = RedFlagCheck.objects.get()
     assert (check.kind, check.pain, check.note) == ("flare", 7, "Bent down to the dog.")
+    assert Alert.objects.get().kind == "flare"  # not urgent, but on the dashboard
     progress = world.client_for(world.claire).get(
         reverse("episode_progress", args=[world.amy_episode.id])
     )
