@@ -46,9 +46,6 @@ class BetweenVisits:
         due = self.recheck_due
         return due is not None and due <= self.today
 
-    def occasion(self, key: str) -> Occasion | None:
-        return next((o for o in self.occasions if o.key == key), None)
-
 
 def _asked(found: list[Occasion]) -> list[Occasion]:
     """Occasions with only the instruments the clinic can ask (licensed wording)."""
