@@ -60,7 +60,11 @@ def red_flags_json(bank: RedFlagBank) -> list[Json]:
             "strength": flag.strength.value,
             "action": flag.action.value,
             "asked_of": flag.asked_of.value,
+            "also_conditions": [c.value for c in flag.also_conditions],
             "question": flag.question.model_dump(),
+            "changed_question": None
+            if flag.changed_question is None
+            else flag.changed_question.model_dump(),
             "meaning": flag.meaning.model_dump(),
             "escalate": None
             if flag.escalate is None
@@ -83,6 +87,7 @@ def plan_json(plan: CarePlan, lang: Lang) -> Json:
         "max_sessions": plan.max_sessions,
         "within_weeks": plan.within_weeks,
         "hold": None if plan.hold is None else reason_json(plan.hold, lang),
+        "gp_answer": None if plan.gp_answer is None else reason_json(plan.gp_answer, lang),
         "components": [
             {
                 "id": c.id,
@@ -141,6 +146,7 @@ def assessment_json(assessment: Assessment, lang: Lang) -> Json:
             for f in triage.findings
         ],
         "urgency": triage.urgency.value,
+        "unscreened": list(triage.unscreened),
         "advice": triage.advice()(lang),
         "clinician_advice": triage.clinician_advice()(lang),
         "classification": {

@@ -23,6 +23,7 @@ from backpath.care.vocabulary import INTERVENTION_LABELS
 from backpath.clinical.classification import LegPain
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.instruments import Instrument
+from backpath.clinical.intake import UNKNOWN, Course
 from backpath.clinical.language import Lang, Text
 from backpath.clinical.redflags import AskedOf, red_flag_bank
 from backpath.clinical.scoring import validate_answers
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 # A date input only takes ISO dates, whatever the interface language formats dates as.
 ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
+# A red-flag question may be answered "don't know": that is recorded as unknown, never as no.
+YES_NO_UNKNOWN = (*YES_NO, (UNKNOWN, _("I don't know")))
 
 
 def lang() -> Lang:
@@ -115,22 +118,35 @@ def _instrument_choice(instrument_id: str) -> str:
     return label
 
 
+def answer_value(choice: str) -> bool | str:
+    """A yes / no / don't-know choice as the core's red-flag answer."""
+    return choice if choice == UNKNOWN else choice == "yes"
+
+
+def answer_choice(value: object) -> str:
+    return UNKNOWN if value == UNKNOWN else "yes" if value is True else "no"
+
+
 class SafetyForm(forms.Form):
-    """The red-flag questions asked of the patient, each answered yes or no."""
+    """The red-flag questions asked of the patient: yes, no or "I don't know"."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for flag in red_flag_bank().flags:
             if flag.asked_of is AskedOf.PATIENT:
-                self.fields[flag.id] = yes_no_field(text(flag.question))
+                self.fields[flag.id] = forms.ChoiceField(
+                    label=text(flag.question),
+                    choices=YES_NO_UNKNOWN,
+                    widget=forms.RadioSelect(attrs={"class": "yesno"}),
+                )
         self.fields["smoker"] = yes_no_field(_("Do you smoke?"))
         self.fields["cardiovascular_disease"] = yes_no_field(
             _("Do you have a heart or vascular disease (for example high blood pressure)?")
         )
 
-    def red_flags(self) -> dict[str, bool]:
+    def red_flags(self) -> dict[str, bool | str]:
         return {
-            key: value == "yes"
+            key: answer_value(value)
             for key, value in self.cleaned_data.items()
             if key not in ("smoker", "cardiovascular_disease")
         }
@@ -256,6 +272,18 @@ class QuestionnaireForm(InstrumentsForm):
     )
     leg_pain_dominant = yes_no_field(_("Is the pain in your leg worse than the pain in your back?"))
     first_episode = yes_no_field(_("Is this the first time you have back pain?"))
+    course = forms.ChoiceField(
+        label=_("How has the pain gone since it started?"),
+        choices=(
+            (Course.IMPROVING.value, _("Clearly better")),
+            (Course.UNCHANGED.value, _("About the same")),
+            (Course.WORSE.value, _("Worse")),
+        ),
+        widget=forms.RadioSelect,
+    )
+    heavy_physical_work = yes_no_field(
+        _("Is your work (paid or not) physically heavy, such as lifting or standing all day?")
+    )
 
     def clean_onset(self) -> date:
         onset: date = self.cleaned_data["onset"]
@@ -270,6 +298,8 @@ class QuestionnaireForm(InstrumentsForm):
             "leg_pain": data["leg_pain"],
             "leg_pain_dominant": data["leg_pain_dominant"] == "yes",
             "first_episode": data["first_episode"] == "yes",
+            "course": data["course"],
+            "heavy_physical_work": data["heavy_physical_work"] == "yes",
         }
 
 
@@ -302,13 +332,25 @@ class ReviewForm(OnceForm):
         max_length=2000,
     )
 
-    def __init__(self, *args: Any, advice: str | None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, advice: str | None, unscreened: Sequence[str] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.advice = advice
-        for flag in red_flag_bank().flags:
+        bank = red_flag_bank()
+        for flag in bank.flags:
             if flag.asked_of is AskedOf.CLINICIAN:
                 self.fields[f"flag_{flag.id}"] = forms.BooleanField(
                     label=text(flag.question), required=False
+                )
+        # The patient's "I don't know" answers: the clinician asks them again at the review.
+        for flag_id in unscreened:
+            flag = bank.by_id[flag_id]
+            if flag.asked_of is AskedOf.PATIENT:
+                self.fields[f"ask_{flag_id}"] = forms.ChoiceField(
+                    label=text(flag.question),
+                    choices=YES_NO_UNKNOWN,
+                    widget=forms.RadioSelect(attrs={"class": "yesno"}),
                 )
         self.fields["prognostic_factors"].choices = [  # type: ignore[attr-defined]
             (key, text(factor.label)) for key, factor in prognostic_factors().factors.items()
@@ -321,6 +363,9 @@ class ReviewForm(OnceForm):
 
     def clinician_flag_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("flag_")]
+
+    def unscreened_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("ask_")]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -345,12 +390,17 @@ class ReviewForm(OnceForm):
             "notes": data.get("notes", ""),
         }
 
-    def clinician_flags(self) -> dict[str, bool]:
-        return {
+    def clinician_flags(self) -> dict[str, bool | str]:
+        """The clinician's checklist (ticked or not) and the re-asked unknown answers."""
+        flags: dict[str, bool | str] = {
             name.removeprefix("flag_"): bool(self.cleaned_data.get(name))
             for name in self.fields
             if name.startswith("flag_")
         }
+        for name in self.fields:
+            if name.startswith("ask_"):
+                flags[name.removeprefix("ask_")] = answer_value(self.cleaned_data[name])
+        return flags
 
     def profile_override(self) -> dict[str, str] | None:
         profile = self.cleaned_data["profile"]
@@ -420,6 +470,29 @@ class SessionForm(OnceForm):
         if held_on > timezone.localdate():
             raise forms.ValidationError(_("A session note cannot be dated in the future."))
         return held_on
+
+
+class GpAnswerForm(OnceForm):
+    """The GP's answer to a red-flag referral: physiotherapy may go on (releases the hold)."""
+
+    answered_on = forms.DateField(label=_("Date of the GP's answer"), widget=ISO_DATE)
+    note = forms.CharField(
+        label=_("What the GP said"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, opened_on: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.opened_on = opened_on
+
+    def clean_answered_on(self) -> date:
+        answered: date = self.cleaned_data["answered_on"]
+        if answered > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        if answered < self.opened_on:
+            raise forms.ValidationError(_("The answer cannot be from before the episode opened."))
+        return answered
 
 
 class CloseForm(forms.Form):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from backpath.accounts.models import User
 from backpath.care import services
 from backpath.care.access import access_episode
-from backpath.care.forms import QuestionnaireForm, SafetyForm
+from backpath.care.forms import QuestionnaireForm, SafetyForm, answer_choice
 from backpath.care.models import Episode, IntakeStatus
 
 
@@ -48,7 +48,7 @@ def intake_safety(request: HttpRequest, episode_id: str) -> HttpResponse:
     if moved := _elsewhere(episode):
         return moved
     intake = episode.intake
-    initial = {k: "yes" if v else "no" for k, v in intake.red_flags.items()}
+    initial = {k: answer_choice(v) for k, v in intake.red_flags.items()}
     initial.update({k: "yes" if v else "no" for k, v in intake.patient_facts.items()})
     form = SafetyForm(request.POST or None, initial=initial)
     if request.method == "POST":

@@ -35,11 +35,11 @@ from backpath.care.models import (
     SessionNote,
 )
 from backpath.care.questionnaires import askable
+from backpath.clinical.intake import NOT_ASKED, assess, parse_intake
 from backpath.clinical.intake import Assessment as CoreAssessment
-from backpath.clinical.intake import assess, parse_intake
 from backpath.clinical.language import Lang
 from backpath.clinical.pathway import Verdict
-from backpath.clinical.redflags import Action
+from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
 from backpath.clinical.sessions import SessionCheck, check_session
 from backpath.clinical.triage import PatientFacts, Triage, triage
 from backpath.interchange import assessment_json, plan_json
@@ -186,6 +186,25 @@ def _facts(
     )
 
 
+def unanswered_by_patient(episode: Episode) -> list[str]:
+    """The patient's red-flag questions without a yes or no: "I don't know", or never asked."""
+    answers = episode.intake.red_flags
+    return [
+        flag.id
+        for flag in red_flag_bank().flags
+        if flag.asked_of is AskedOf.PATIENT and not isinstance(answers.get(flag.id), bool)
+    ]
+
+
+def _screen(answers: Mapping[str, bool | str]) -> dict[str, bool | str]:
+    """Every red-flag question with its answer; one not (yet) asked is marked so, never "no".
+
+    The clinician's checklist is asked at the review, and an intake stored before a question
+    joined the bank never had it asked.
+    """
+    return {**dict.fromkeys(red_flag_bank().screened, NOT_ASKED), **answers}
+
+
 def _mark_urgent(episode: Episode, urgency: Action) -> None:
     episode.status = EpisodeStatus.URGENT
     episode.urgency = urgency.value
@@ -195,16 +214,26 @@ def _mark_urgent(episode: Episode, urgency: Action) -> None:
 
 
 def intake_save_safety(
-    *, actor: User, episode: Episode, red_flags: Mapping[str, bool], facts: Mapping[str, bool]
+    *,
+    actor: User,
+    episode: Episode,
+    red_flags: Mapping[str, bool | str],
+    facts: Mapping[str, bool],
 ) -> Triage:
-    """Step 1: the red-flag questions. An emergency or same-day answer stops the intake."""
+    """Step 1: the red-flag questions. An emergency or same-day answer stops the intake.
+
+    "I don't know" answers and the clinician's checklist (asked at the review) are not yet
+    screened: the result says so and is never "no warning signs".
+    """
     with transaction.atomic():
         intake = Intake.objects.select_for_update().get(episode=episode)
         if intake.status not in (IntakeStatus.SAFETY, IntakeStatus.QUESTIONNAIRES):
             raise IntakeClosed
+        screen = _screen(red_flags)
         result = triage(
-            [flag for flag, yes in red_flags.items() if yes],
+            [flag for flag, answer in screen.items() if answer is True],
             _facts(episode.patient, facts, intake.complaint),
+            unscreened=[flag for flag, answer in screen.items() if isinstance(answer, str)],
         )
         intake.red_flags = dict(red_flags)
         intake.patient_facts = dict(facts)
@@ -235,7 +264,7 @@ def _core_input(
     today: date,
     *,
     findings: Mapping[str, Any] | None = None,
-    clinician_flags: Mapping[str, bool] | None = None,
+    clinician_flags: Mapping[str, bool | str] | None = None,
     prognostic_factors: Sequence[str] = (),
     profile_override: Mapping[str, str] | None = None,
     max_sessions: int | None = None,
@@ -251,7 +280,7 @@ def _core_input(
             "cardiovascular_disease": bool(facts.get("cardiovascular_disease")),
         },
         "complaint": dict(intake.complaint),
-        "red_flags": {**intake.red_flags, **(clinician_flags or {})},
+        "red_flags": _screen({**intake.red_flags, **(clinician_flags or {})}),
         "answers": dict(intake.answers),
         "prognostic_factors": list(prognostic_factors),
         "findings": dict(findings or {}),
@@ -382,7 +411,7 @@ def review_record(
     actor: User,
     episode: Episode,
     findings: Mapping[str, Any],
-    clinician_flags: Mapping[str, bool],
+    clinician_flags: Mapping[str, bool | str],
     prognostic_factors: Sequence[str],
     profile_override: Mapping[str, str] | None,
     submission: uuid.UUID | None,
@@ -471,6 +500,67 @@ def plan_adjust(
     return version
 
 
+def plan_on_hold(plan: PlanVersion | None) -> bool:
+    """The plan waits for the GP's answer to a red flag (PW-HOLD-GP)."""
+    return plan is not None and plan.plan["en"].get("hold") is not None
+
+
+class NotOnHold(Exception):
+    """The current plan does not wait for a GP's answer (already released, or never held)."""
+
+
+def gp_answer_record(
+    *,
+    actor: User,
+    episode: Episode,
+    answered_on: date,
+    note: str,
+    submission: uuid.UUID | None,
+) -> PlanVersion:
+    """The GP answered the red-flag referral and physiotherapy may go on (KNGF 2021 B.1.3).
+
+    The last review is assessed again with the answer: a new assessment and plan version
+    without the hold, keeping what the clinician left out. The red flag stays on record.
+    """
+    if found := record_for_submission(PlanVersion, submission, episode=episode):
+        return found
+    try:
+        with transaction.atomic():
+            episode = Episode.objects.select_for_update().get(pk=episode.pk)
+            current = episode.plans.order_by("-number").select_related("assessment").first()
+            if not plan_on_hold(current):
+                raise NotOnHold
+            assert current is not None
+            document = dict(current.assessment.input)
+            document["today"] = timezone.localdate().isoformat()
+            document["gp_answer"] = {"answered_on": answered_on.isoformat(), "note": note}
+            record, core = _store_assessment(
+                actor=actor,
+                episode=episode,
+                kind=AssessmentKind.REVIEW,
+                document=document,
+                submission=None,
+            )
+            version = _plan_record(
+                actor=actor,
+                episode=episode,
+                assessment=record,
+                core=core,
+                number=current.number + 1,
+                omitted=current.omitted,
+                note=current.note,
+                reason="GP answer recorded",
+                submission=submission,
+            )
+            audit(actor, episode.clinic_id, "plan.gp_answer", version.id)
+    except IntegrityError:
+        # Two identical submissions at once: the other one stored the version.
+        if found := record_for_submission(PlanVersion, submission, episode=episode):
+            return found
+        raise
+    return version
+
+
 @dataclass(frozen=True, slots=True)
 class SessionDraft:
     held_on: date
@@ -493,7 +583,16 @@ def session_check(
 ) -> SessionCheck:
     avoid = {line["id"]: Verdict(line["verdict"]) for line in plan.plan["en"]["not_recommended"]}
     number = episode.sessions.count() + 1
-    return check_session(interventions, avoid, number, plan.max_sessions)
+    return check_session(
+        interventions, avoid, number, plan.max_sessions, on_hold=plan_on_hold(plan)
+    )
+
+
+def session_reason_problem(check: SessionCheck) -> str:
+    """What the form says when the reason for a warned session is missing."""
+    if check.not_recommended:
+        return _("You chose care the guideline advises against: give the reason.")
+    return _("The plan waits for the GP's answer to a red flag: give the reason to treat now.")
 
 
 class SessionRefused(Exception):
@@ -519,10 +618,7 @@ def session_record(
                 raise SessionRefused(None, _("This episode has no care plan yet."))
             check = session_check(episode, plan, draft.interventions)
             if check.needs_reason and not draft.deviation_reason.strip():
-                raise SessionRefused(
-                    "deviation_reason",
-                    _("You chose care the guideline advises against: give the reason."),
-                )
+                raise SessionRefused("deviation_reason", session_reason_problem(check))
             if check.over_budget and not draft.over_budget_reason.strip():
                 raise SessionRefused(
                     "over_budget_reason",
@@ -539,7 +635,8 @@ def session_record(
                 plan=draft.plan,
                 pain_now=draft.pain_now,
                 interventions=list(draft.interventions),
-                warnings=[code for code, _verdict in check.not_recommended],
+                warnings=[code for code, _verdict in check.not_recommended]
+                + (["hold"] if check.on_hold else []),
                 deviation_reason=draft.deviation_reason if check.needs_reason else "",
                 over_budget_reason=draft.over_budget_reason if check.over_budget else "",
                 submission=submission,

@@ -24,6 +24,7 @@ from backpath.care.access import access_episode, access_patient
 from backpath.care.forms import (
     CloseForm,
     EpisodeOpenForm,
+    GpAnswerForm,
     InvitePatientForm,
     PatientForm,
     PlanAdjustForm,
@@ -162,9 +163,15 @@ def episode_open(request: HttpRequest, patient_id: str) -> HttpResponse:
 
 
 def _episode_page(
-    request: HttpRequest, episode: Episode, close_form: CloseForm, status: int = 200
+    request: HttpRequest,
+    episode: Episode,
+    close_form: CloseForm,
+    status: int = 200,
+    gp_answer_form: GpAnswerForm | None = None,
 ) -> HttpResponse:
     record = selectors.episode_record(episode)
+    if gp_answer_form is None and episode.is_open and services.plan_on_hold(record.plan):
+        gp_answer_form = GpAnswerForm(opened_on=timezone.localdate(episode.opened_at))
     return render(
         request,
         "care/episode_detail.html",
@@ -177,9 +184,34 @@ def _episode_page(
             "intake": episode.intake,
             "withheld": services.withheld_instruments(episode),
             "close_form": close_form,
+            "gp_answer_form": gp_answer_form,
         },
         status=status,
     )
+
+
+@clinician_required
+@require_POST
+def gp_answer(request: HttpRequest, episode_id: str) -> HttpResponse:
+    """The GP's answer to the red-flag referral releases the plan's hold."""
+    user = _user(request)
+    episode = access_episode(user, episode_id, need_clinician=True)
+    form = GpAnswerForm(request.POST, opened_on=timezone.localdate(episode.opened_at))
+    if not form.is_valid():
+        return _episode_page(request, episode, CloseForm(), status=400, gp_answer_form=form)
+    try:
+        services.gp_answer_record(
+            actor=user,
+            episode=episode,
+            answered_on=form.cleaned_data["answered_on"],
+            note=form.cleaned_data["note"],
+            submission=form.cleaned_data["submission"],
+        )
+    except services.NotOnHold:
+        messages.info(request, _("The care plan does not wait for a GP's answer."))
+        return redirect("episode_detail", episode.id)
+    messages.success(request, _("The GP's answer is recorded; the care plan is released."))
+    return redirect("plan_detail", episode.id)
 
 
 @clinician_required
@@ -208,7 +240,9 @@ def review(request: HttpRequest, episode_id: str) -> HttpResponse:
     latest = record.latest
     assert latest is not None
     advice = latest.result["en"]["profile_advice"]
-    form = ReviewForm(request.POST or None, advice=advice)
+    form = ReviewForm(
+        request.POST or None, advice=advice, unscreened=services.unanswered_by_patient(episode)
+    )
     if request.method == "POST" and form.is_valid():
         services.review_record(
             actor=user,
@@ -329,10 +363,7 @@ def session_new(request: HttpRequest, episode_id: str) -> HttpResponse:
         check = context["check"]
         data = form.cleaned_data
         if check.needs_reason and not data["deviation_reason"].strip():
-            form.add_error(
-                "deviation_reason",
-                _("You chose care the guideline advises against: give the reason."),
-            )
+            form.add_error("deviation_reason", services.session_reason_problem(check))
         if check.over_budget and not data["over_budget_reason"].strip():
             form.add_error(
                 "over_budget_reason",

@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     Field,
+    PlainValidator,
     StrictBool,
     StrictInt,
     StringConstraints,
@@ -22,7 +23,13 @@ from pydantic import (
     model_validator,
 )
 
-from backpath.clinical.classification import Classification, LegPain, LegSigns, classify
+from backpath.clinical.classification import (
+    Classification,
+    LegPain,
+    LegSigns,
+    classify,
+    duration_of,
+)
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.instruments import instrument, instruments
 from backpath.clinical.language import Text
@@ -58,12 +65,44 @@ class Patient(FrozenModel):
     cardiovascular_disease: StrictBool = False
 
 
+class Course(StrEnum):
+    """How the complaint has gone since it started, as the patient tells it."""
+
+    IMPROVING = "improving"
+    UNCHANGED = "unchanged"
+    WORSE = "worse"
+
+
 class Complaint(FrozenModel):
     onset: date | None = None
     leg_pain: LegPain = LegPain.NONE
     dermatomal: StrictBool = False
     leg_pain_dominant: StrictBool = False
-    first_episode: StrictBool = False
+    first_episode: StrictBool | None = None  # None: not asked
+    course: Course | None = None
+    heavy_physical_work: StrictBool | None = None  # None: not asked
+
+
+# A red-flag question is answered yes (true) or no (false), or "unknown" (asked, the patient
+# could not say), or "not_asked" (explicitly not screened). Unasked is never "no".
+UNKNOWN = "unknown"
+NOT_ASKED = "not_asked"
+
+
+def _red_flag_answer(value: object) -> bool | str:
+    if isinstance(value, bool) or value in (UNKNOWN, NOT_ASKED):
+        return value
+    raise ValueError(f'must be true, false, "{UNKNOWN}" or "{NOT_ASKED}"')
+
+
+RedFlagAnswer = Annotated[bool | Literal["unknown", "not_asked"], PlainValidator(_red_flag_answer)]
+
+
+class GpAnswer(FrozenModel):
+    """The GP's answer to a red-flag referral: physiotherapy may go on (KNGF B.1.3)."""
+
+    answered_on: date
+    note: NonBlank
 
 
 class Findings(FrozenModel):
@@ -84,7 +123,7 @@ class Intake(FrozenModel):
     today: date
     patient: Patient
     complaint: Complaint = Complaint()
-    red_flags: dict[str, StrictBool] = Field(default_factory=dict)
+    red_flags: dict[str, RedFlagAnswer] = Field(default_factory=dict)
     answers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     prognostic_factors: tuple[str, ...] = ()
     findings: Findings = Findings()
@@ -92,15 +131,22 @@ class Intake(FrozenModel):
     session_budget: dict[Profile, Annotated[StrictInt, Field(ge=1, le=100)]] = Field(
         default_factory=dict
     )
+    gp_answer: GpAnswer | None = None
 
     @model_validator(mode="after")
     def _known_ids(self) -> Intake:
-        flags = red_flag_bank().by_id
+        bank = red_flag_bank()
         for flag_id in self.red_flags:
-            if flag_id not in flags:
+            if flag_id not in bank.by_id:
                 raise ValueError(
                     f"red_flags.{flag_id}: unknown red flag; `backpath redflags` lists them"
                 )
+        if missing := [flag for flag in bank.screened if flag not in self.red_flags]:
+            raise ValueError(
+                f"red_flags: not answered: {', '.join(missing)}. Answer each true or false, "
+                f'"{UNKNOWN}" when the patient could not say, or "{NOT_ASKED}" for a question '
+                "you did not ask"
+            )
         known_instruments = instruments()
         for instrument_id in self.answers:
             if instrument_id not in known_instruments:
@@ -114,7 +160,17 @@ class Intake(FrozenModel):
                 )
         if self.complaint.onset and self.complaint.onset > self.today:
             raise ValueError("complaint.onset: must not be after today")
+        if self.gp_answer and self.gp_answer.answered_on > self.today:
+            raise ValueError("gp_answer.answered_on: must not be after today")
         return self
+
+    @property
+    def answered_yes(self) -> list[str]:
+        return [flag for flag, answer in self.red_flags.items() if answer is True]
+
+    @property
+    def unscreened(self) -> list[str]:
+        return [flag for flag, answer in self.red_flags.items() if isinstance(answer, str)]
 
 
 def parse_intake(raw: str | bytes | Mapping[str, Any]) -> Intake:
@@ -172,6 +228,8 @@ class Assessment:
             steps.extend(self.plan.reasons)
             if self.plan.hold:
                 steps.insert(0, self.plan.hold)
+            if self.plan.gp_answer:
+                steps.insert(0, self.plan.gp_answer)
         return tuple(steps)
 
 
@@ -187,15 +245,24 @@ def score_intake(intake: Intake) -> dict[str, Score]:
 def assess(intake: Intake) -> Assessment:
     scores = score_intake(intake)
     patient, complaint, findings = intake.patient, intake.complaint, intake.findings
-    answered_yes = [flag for flag, yes in intake.red_flags.items() if yes]
+    answered_yes = intake.answered_yes
+    nprs = scores.get("nprs")
+    _, weeks_since_onset = duration_of(complaint.onset, intake.today)
     facts = PatientFacts(
         age=patient.age,
         female=patient.sex is Sex.FEMALE,
         smoker=patient.smoker,
         cardiovascular_disease=patient.cardiovascular_disease,
-        first_episode=complaint.first_episode,
+        first_episode=complaint.first_episode is True,
+        pain_score=None if nprs is None or nprs.total is None else int(nprs.total),
+        weeks_since_onset=weeks_since_onset,
+        improving=None if complaint.course is None else complaint.course is Course.IMPROVING,
     )
-    triaged = triage(answered_yes, facts)
+    triaged = triage(answered_yes, facts, unscreened=intake.unscreened)
+    # A red flag at the refer-to-GP level holds the plan until the GP has answered
+    # (KNGF 2021 B.1.3); once the clinician records the answer, the plan is released.
+    referred = triaged.urgency is Action.REFER_GP
+    held = referred and intake.gp_answer is None
     signs = LegSigns(
         leg_pain=complaint.leg_pain,
         dermatomal=complaint.dermatomal,
@@ -209,9 +276,14 @@ def assess(intake: Intake) -> Assessment:
         signs,
         complaint.onset,
         intake.today,
-        pathology_suspected=triaged.urgency.rank >= Action.REFER_GP.rank,
+        pathology_suspected=triaged.stops_care or held,
     )
-    factors = present_factors(intake.prognostic_factors, intake.answers, scores)
+    factors = present_factors(
+        intake.prognostic_factors,
+        intake.answers,
+        scores,
+        complaint=_complaint_factors(complaint),
+    )
     if triaged.stops_care:
         # Act now; stratifying and planning would suggest care that must wait for the doctor.
         return Assessment(intake, triaged, classification, scores, factors, None, None, None, None)
@@ -235,9 +307,34 @@ def assess(intake: Intake) -> Assessment:
         profile,
         classification.diagnosis,
         intake.today,
-        refer_first=triaged.urgency is Action.REFER_GP,
+        refer_first=held,
         budgets=budgets,
+        gp_answer=_gp_answer_reason(intake.gp_answer) if referred and intake.gp_answer else None,
     )
     return Assessment(
         intake, triaged, classification, scores, factors, advice, profile, profile_reason, plan
+    )
+
+
+def _complaint_factors(complaint: Complaint) -> dict[str, str]:
+    """KNGF B.2 prognostic factors the intake's complaint answers show, with their source."""
+    found: dict[str, str] = {}
+    if complaint.first_episode is False:
+        found["previous_episodes"] = "complaint.first_episode"
+    if complaint.leg_pain is not LegPain.NONE:
+        found["leg_pain"] = "complaint.leg_pain"
+    if complaint.heavy_physical_work:
+        found["high_physical_workload"] = "complaint.heavy_physical_work"
+    return found
+
+
+def _gp_answer_reason(answer: GpAnswer) -> Reason:
+    day = answer.answered_on.isoformat()
+    return Reason(
+        "PW-GP-ANSWER",
+        "kngf2021-b1.3",
+        Text.compose(
+            nl=f"De huisarts antwoordde op {day}: {answer.note}. Het plan is vrijgegeven.",
+            en=f"The GP answered on {day}: {answer.note}. The plan is released.",
+        ),
     )

@@ -39,6 +39,7 @@ class Mode(StrEnum):
 
 
 class Verdict(StrEnum):
+    NEVER = "never"  # contraindicated while a serious cause is suspected (the plan's hold)
     DO_NOT_OFFER = "do_not_offer"
     ADD_ON_ONLY = "add_on_only"  # only as a supplement to exercise therapy, never alone
 
@@ -96,6 +97,21 @@ class GpReport(TextRule):
     at: str
 
 
+class NeverRule(FrozenModel):
+    id: str
+    rule: str
+    citation: str
+    reason: Text
+
+
+class HoldRule(TextRule):
+    """The plan while a red flag waits for the GP's answer (a serious cause is suspected)."""
+
+    never: tuple[NeverRule, ...]  # interventions contraindicated until the GP has answered
+    drop: tuple[str, ...]  # not-recommended lines that assume no red flags (imaging)
+    patient: dict[str, Text]  # component id -> the patient text while on hold
+
+
 class Budget(FrozenModel):
     max_sessions: int = Field(ge=1, le=100)
     within_weeks: int = Field(ge=1, le=104)
@@ -112,7 +128,7 @@ class PathwayRules(FrozenModel):
     stop_criteria: tuple[TextRule, ...]
     referral_criteria: tuple[TextRule, ...]
     gp_reports: tuple[GpReport, ...]
-    hold: TextRule
+    hold: HoldRule
 
     @model_validator(mode="after")
     def _consistent(self) -> PathwayRules:
@@ -128,10 +144,17 @@ class PathwayRules(FrozenModel):
             *self.gp_reports,
             self.hold,
         ]
-        rule_ids = [line.rule for line in lines]
+        rule_ids = [line.rule for line in lines] + [never.rule for never in self.hold.never]
         if duplicated := sorted({r for r in rule_ids if rule_ids.count(r) > 1}):
             raise ValueError(f"rule ids must be unique: {duplicated}")
         cited = [line.citation for line in lines] + [self.budget_citation]
+        cited += [never.citation for never in self.hold.never]
+        avoided = {line.id for line in self.not_recommended}
+        held = {never.id for never in self.hold.never} | set(self.hold.drop)
+        if unknown_ids := sorted(held - avoided):
+            raise ValueError(f"hold names interventions not in not_recommended: {unknown_ids}")
+        if unknown_ids := sorted(set(self.hold.patient) - {c.id for c in self.components}):
+            raise ValueError(f"hold patient texts name unknown components: {unknown_ids}")
         if missing := sorted({c for c in cited if c not in citations()}):
             raise ValueError(f"citations not in the registry: {missing}")
         measured = [*(e.instruments for e in self.evaluations), self.every_session.instruments]
@@ -187,6 +210,7 @@ class CarePlan:
     gp_reports: tuple[Reason, ...]
     hold: Reason | None
     ruleset: str
+    gp_answer: Reason | None = None  # the GP's recorded answer that released a hold
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -272,6 +296,30 @@ def _lines(profile: Profile, diagnosis: Diagnosis) -> _Lines:
 
 
 @cache
+def _held_lines(profile: Profile, diagnosis: Diagnosis) -> _Lines:
+    """The plan's lines while it is on hold for the GP's answer."""
+    hold = pathway_rules().hold
+    lines = _lines(profile, diagnosis)
+    never = {
+        n.id: NotRecommended(n.id, Verdict.NEVER, Reason(n.rule, n.citation, n.reason))
+        for n in hold.never
+    }
+    components = tuple(
+        Component(c.id, c.strength, c.mode, c.reason, hold.patient.get(c.id, c.patient))
+        for c in lines.components
+    )
+    kept = tuple(n for n in lines.not_recommended if n.id not in never and n.id not in hold.drop)
+    return _Lines(
+        components=components,
+        not_recommended=(*never.values(), *kept),
+        evaluations=lines.evaluations,
+        stop_criteria=lines.stop_criteria,
+        referral_criteria=lines.referral_criteria,
+        gp_reports=lines.gp_reports,
+    )
+
+
+@cache
 def _budget_reason(max_sessions: int, within_weeks: int) -> Reason:
     return Reason(
         "PW-BUDGET",
@@ -292,15 +340,21 @@ def care_plan(
     *,
     refer_first: bool = False,
     budgets: Mapping[Profile, Budget] | None = None,
+    gp_answer: Reason | None = None,
 ) -> CarePlan:
     """The care plan for a profile and working diagnosis, starting on ``start``.
 
-    ``refer_first`` (a red flag at the refer-to-GP level) keeps the plan but puts contact
-    with the GP before it (KNGF B.1.3).
+    ``refer_first`` (a red flag at the refer-to-GP level, the GP's answer not yet recorded)
+    puts the plan on hold (PW-HOLD-GP, KNGF 2021 B.1.3): contact with the GP comes first;
+    manipulation and massage are contraindicated (KNGF 2021 C.4.1 names fracture as a serious
+    harm of manipulation; Finucane et al. 2020 list suspected fracture, malignancy,
+    infection and vascular disease); the patient is not told the pain usually passes by
+    itself, and the "no imaging without red flags" line goes. ``gp_answer`` records the
+    answer that released an earlier hold.
     """
     rules = pathway_rules()
     budget = (budgets or rules.budgets)[profile]
-    lines = _lines(profile, diagnosis)
+    lines = _held_lines(profile, diagnosis) if refer_first else _lines(profile, diagnosis)
     evaluations = tuple(
         Evaluation(
             line.at,
@@ -326,4 +380,5 @@ def care_plan(
         gp_reports=lines.gp_reports,
         hold=Reason(rules.hold.rule, rules.hold.citation, rules.hold.text) if refer_first else None,
         ruleset=rules.ruleset,
+        gp_answer=gp_answer,
     )

@@ -28,6 +28,8 @@ class Condition(StrEnum):
     INFECTION = "infection"
     AXIAL_SPONDYLOARTHRITIS = "axial_spondyloarthritis"
     VASCULAR = "vascular"
+    SEVERE_PAIN = "severe_pain"
+    COURSE = "course"
     CLINICIAN = "clinician"
 
 
@@ -78,13 +80,44 @@ class Escalation(FrozenModel):
 class RedFlag(FrozenModel):
     id: str
     condition: Condition
+    # Further groups the flag counts for in the two-weak-signs rule (thoracic pain points to
+    # malignancy and to fracture).
+    also_conditions: tuple[Condition, ...] = ()
     strength: Strength
     action: Action
     asked_of: AskedOf
     question: Text
+    # Asked in the re-check instead of ``question`` once the clinician has documented the
+    # symptom as long-standing: "has it changed?" (a "yes" counts as the flag).
+    changed_question: Text | None = None
     meaning: Text
     citation: str
     escalate: Escalation | None = None
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        return (self.condition, *self.also_conditions)
+
+
+class Combination(FrozenModel):
+    """Flags of different condition groups that together act higher than each alone."""
+
+    id: str
+    all_of: tuple[str, ...] = Field(min_length=1)
+    any_of: tuple[str, ...] = Field(min_length=1)
+    action: Action
+    citation: str
+    explanation: Text
+
+
+class UnscreenedAdvice(FrozenModel):
+    """What to say when red-flag questions were answered "unknown" or not asked."""
+
+    rule: str
+    citation: str
+    label: Text
+    patient: Text
+    clinician: Text
 
 
 class GroupRule(FrozenModel):
@@ -98,20 +131,25 @@ class GroupRule(FrozenModel):
     citation: str
 
 
-class ConditionInfo(FrozenModel):
-    label: Text
-    rule: GroupRule | None = None
-
-
 class ActionAdvice(FrozenModel):
     label: Text
     patient: Text
     clinician: Text
 
 
+class ConditionInfo(FrozenModel):
+    label: Text
+    rule: GroupRule | None = None
+    # Advice that replaces the action level's own when this condition sets the urgency
+    # (a suspected cauda equina syndrome: "call now", not "call today").
+    advice: dict[Action, ActionAdvice] = Field(default_factory=dict)
+
+
 class RedFlagBank(FrozenModel):
     ruleset: str
     actions: dict[Action, ActionAdvice]
+    unscreened: UnscreenedAdvice
+    combinations: tuple[Combination, ...] = ()
     conditions: dict[Condition, ConditionInfo]
     flags: tuple[RedFlag, ...]
     _by_id: dict[str, RedFlag] = PrivateAttr(default_factory=dict)
@@ -126,13 +164,22 @@ class RedFlagBank(FrozenModel):
         if set(self.conditions) != set(Condition):
             raise ValueError("every condition needs its label")
         known = set(ids)
-        cited: list[str] = []
+        cited: list[str] = [self.unscreened.citation]
         for flag in self.flags:
             cited.append(flag.citation)
+            if flag.changed_question and flag.asked_of is not AskedOf.PATIENT:
+                raise ValueError(f"{flag.id}: only a patient question can have a changed_question")
             if flag.escalate:
                 cited.append(flag.escalate.citation)
                 if unknown := set(flag.escalate.with_any) - known:
                     raise ValueError(f"{flag.id} escalates with unknown flags {sorted(unknown)}")
+        combination_ids = [c.id for c in self.combinations]
+        if len(set(combination_ids)) != len(combination_ids):
+            raise ValueError("combination ids must be unique")
+        for combination in self.combinations:
+            cited.append(combination.citation)
+            if unknown := (set(combination.all_of) | set(combination.any_of)) - known:
+                raise ValueError(f"{combination.id} names unknown flags {sorted(unknown)}")
         for info in self.conditions.values():
             if info.rule:
                 cited.append(info.rule.citation)
@@ -146,6 +193,11 @@ class RedFlagBank(FrozenModel):
     @property
     def by_id(self) -> Mapping[str, RedFlag]:
         return self._by_id
+
+    @property
+    def screened(self) -> tuple[str, ...]:
+        """The flags a complete screening answers: every question, not the derived flags."""
+        return tuple(flag.id for flag in self.flags if flag.asked_of is not AskedOf.DERIVED)
 
 
 @cache

@@ -29,10 +29,13 @@ class SessionCheck:
     # Chosen interventions the plan advises against, with the plan's verdict, in chosen order.
     not_recommended: tuple[tuple[str, Verdict], ...]
     over_budget: bool
+    # The plan is on hold for the GP's answer to a red flag (PW-HOLD-GP, KNGF 2021 B.1.3).
+    on_hold: bool = False
 
     @property
     def needs_reason(self) -> bool:
-        return bool(self.not_recommended)
+        """A session before the GP's answer, or with care advised against, needs a reason."""
+        return bool(self.not_recommended) or self.on_hold
 
 
 def check_session(
@@ -40,6 +43,8 @@ def check_session(
     avoid: Mapping[str, Verdict],
     number: int,
     max_sessions: int,
+    *,
+    on_hold: bool = False,
 ) -> SessionCheck:
     """Warnings for session ``number`` (1-based) of a plan with ``max_sessions``.
 
@@ -53,4 +58,4 @@ def check_session(
     if number < 1 or max_sessions < 1:
         raise ValueError("session number and budget start at 1")
     warned = tuple((code, avoid[code]) for code in chosen if code in avoid)
-    return SessionCheck(not_recommended=warned, over_budget=number > max_sessions)
+    return SessionCheck(not_recommended=warned, over_budget=number > max_sessions, on_hold=on_hold)

@@ -6,6 +6,10 @@ backpath therefore *advises* a profile and the clinician decides:
 - STRAT-SBST: the advice starts from the STarT Back risk group (Hill et al. 2008);
 - STRAT-PF-UP: a low STarT Back group with two or more psychosocial factors that the
   clinician documented is advised as medium (KNGF B.2.1; backpath default);
+- STRAT-PF-RAISE: a low STarT Back group with three or more KNGF B.2 prognostic factors of
+  any group, documented or read from the intake's answers (complaint, questionnaires), is
+  advised as medium, the factors listed (KNGF B.2.1: never the SBST alone; the threshold
+  is a backpath default for the clinical panel);
 - STRAT-PF: without a valid STarT Back, two or more psychosocial factors advise high, any
   factor medium, none low (backpath default, clinical reference §3.1);
 - STRAT-CLIN: the clinician's profile wins; it needs a reason (checked where it is entered).
@@ -69,9 +73,12 @@ class PresentFactor:
     source: str  # "clinician" or the instrument item it was read from, e.g. "startback.q5"
 
 
+# A low STarT Back result is raised to medium from this many prognostic factors.
+RAISE_FROM_FACTORS = 3
+
 # Questionnaire answers that point to a KNGF prognostic factor. STarT Back items name their
 # construct in Hill et al. 2008 (q1 referred leg pain, q2 comorbid pain, q5 fear, q6 anxiety,
-# q7 catastrophising, q8 depression); NPRS >= 7 is "severe" (nprs-bands); TSK-17 > 37 is
+# q7 catastrophising, q8 depression); NPRS >= 8 is "severe" (nprs-bands); TSK-17 > 37 is
 # high kinesiophobia (Vlaeyen 1995); ODI above 40% is severe disability (Fairbank 2000).
 _ITEM_SIGNALS: tuple[tuple[str, str, int, str], ...] = (
     ("startback", "q1", 1, "leg_pain"),
@@ -94,11 +101,18 @@ def present_factors(
     documented: Collection[str],
     answers: Mapping[str, Mapping[str, int | None]],
     scores: Mapping[str, Score],
+    complaint: Mapping[str, str] | None = None,
 ) -> tuple[PresentFactor, ...]:
-    """The documented factors, then those the questionnaires point to (each factor once)."""
+    """The documented factors, then those the intake's answers point to (each factor once).
+
+    ``complaint`` maps factors read from the complaint questions to their source field.
+    """
     found: dict[str, PresentFactor] = {
         factor: PresentFactor(factor, True, "clinician") for factor in documented
     }
+    for factor, source in (complaint or {}).items():
+        if factor not in found:
+            found[factor] = PresentFactor(factor, False, source)
     for instrument_id, link_id, value, factor in _ITEM_SIGNALS:
         if answers.get(instrument_id, {}).get(link_id) == value and factor not in found:
             found[factor] = PresentFactor(factor, False, f"{instrument_id}.{link_id}")
@@ -128,6 +142,10 @@ def advise_profile(startback: Score | None, factors: Collection[PresentFactor]) 
     if startback is not None and startback.band is not None:
         if startback.band == Profile.LOW and len(documented_psychosocial) >= 2:
             return ProfileAdvice(Profile.MEDIUM, _raised_reason(documented_psychosocial))
+        if startback.band == Profile.LOW and len(factors) >= RAISE_FROM_FACTORS:
+            return ProfileAdvice(
+                Profile.MEDIUM, _factors_raised_reason(tuple(f.id for f in factors))
+            )
         psychosocial_score = startback.subscales["psychosocial"]
         return ProfileAdvice(
             Profile(startback.band),
@@ -172,6 +190,23 @@ def _raised_reason(documented_psychosocial: tuple[str, ...]) -> Reason:
             "alleen: advies gemiddeld risico",
             en=f"STarT Back low, but the clinician documented psychosocial factors "
             f"({names.en}); KNGF never bases the profile on the SBST alone: "
+            "advice medium risk",
+        ),
+    )
+
+
+@cache
+def _factors_raised_reason(factor_ids: tuple[str, ...]) -> Reason:
+    names = _names(factor_ids)
+    return Reason(
+        "STRAT-PF-RAISE",
+        "kngf2021-b2.1",
+        Text(
+            nl=f"STarT Back laag, maar {len(factor_ids)} prognostische factoren voor "
+            f"aanhoudende klachten ({names.nl}); de KNGF-richtlijn baseert het profiel nooit "
+            "op de SBST alleen: advies gemiddeld risico",
+            en=f"STarT Back low, but {len(factor_ids)} prognostic factors for persistent "
+            f"complaints ({names.en}); KNGF never bases the profile on the SBST alone: "
             "advice medium risk",
         ),
     )

@@ -33,14 +33,18 @@ class Login:
 
 LOGINS = (
     Login("admin@delinde.example", "clinic admin", "team, admin, all patients"),
-    Login("sanne@delinde.example", "clinician", "dashboard: a review, an urgent intake"),
+    Login(
+        "sanne@delinde.example",
+        "clinician",
+        "dashboard: a review, an urgent intake, a plan waiting for the GP's answer",
+    ),
     Login("joost@delinde.example", "clinician", "second clinician"),
     Login("anna@patient.example", "patient", "intake still to fill in"),
     Login("carla@patient.example", "patient", "in treatment: her plan"),
 )
 
 
-def _no_flags() -> dict[str, bool]:
+def _no_flags() -> dict[str, bool | str]:
     return {f.id: False for f in red_flag_bank().flags if f.asked_of is AskedOf.PATIENT}
 
 
@@ -90,12 +94,19 @@ def _patient(clinician: User, first: str, last: str, born: date, sex: str, **ext
     )
 
 
+def _clinician_checked() -> dict[str, bool | str]:
+    """The clinician's red-flag checklist, examined and found clear."""
+    return {f.id: False for f in red_flag_bank().flags if f.asked_of is AskedOf.CLINICIAN}
+
+
 def _submitted(
     actor: User,
     patient: Patient,
     answers: dict[str, dict[str, int]],
     weeks: int,
     leg_pain: str = "none",
+    course: str = "improving",
+    red_flags: dict[str, bool | str] | None = None,
 ) -> Episode:
     episode = services.episode_open(
         actor=actor, patient=patient, extra_instruments=(), submission=None
@@ -103,7 +114,7 @@ def _submitted(
     services.intake_save_safety(
         actor=actor,
         episode=episode,
-        red_flags=_no_flags(),
+        red_flags=red_flags or _no_flags(),
         facts={"smoker": False, "cardiovascular_disease": False},
     )
     services.intake_submit(
@@ -115,6 +126,8 @@ def _submitted(
             "leg_pain": leg_pain,
             "leg_pain_dominant": False,
             "first_episode": False,
+            "course": course,
+            "heavy_physical_work": False,
         },
         answers=answers,
         item_notes={"psk": {"q1": "Zitten op het werk", "q2": "Fietsen"}},
@@ -145,18 +158,33 @@ def load_demo() -> bool:
         bram = _patient(sanne, "Bram", "Jansen", date(1975, 9, 2), "male")
         _submitted(sanne, bram, LOW, weeks=2)
 
+        # Dirk: had cancer; his plan waits for the GP's answer (no manipulation or massage).
+        dirk = _patient(sanne, "Dirk", "Visser", date(1961, 1, 8), "male")
+        held = _submitted(sanne, dirk, LOW, weeks=1, red_flags=_no_flags() | {"MAL-1": True})
+        services.review_record(
+            actor=sanne,
+            episode=held,
+            findings={"neurological_deficit": False, "slr_positive": False, "notes": ""},
+            clinician_flags=_clinician_checked(),
+            prognostic_factors=(),
+            profile_override=None,
+            submission=None,
+        )
+
         # Carla: medium risk, in treatment with two sessions; she has a portal account.
         carla = _patient(sanne, "Carla", "Smit", date(1969, 6, 21), "female")
         carla.user = _user("carla@patient.example", "Carla", "Smit", clinic, Role.PATIENT)
         carla.email = carla.user.email
         carla.save(update_fields=["user", "email"])
         # Her STarT Back says the pain spread down her leg; the complaint says the same.
-        episode = _submitted(sanne, carla, MEDIUM, weeks=5, leg_pain="above_knee")
+        episode = _submitted(
+            sanne, carla, MEDIUM, weeks=5, leg_pain="above_knee", course="unchanged"
+        )
         services.review_record(
             actor=sanne,
             episode=episode,
             findings={"neurological_deficit": False, "slr_positive": False, "notes": ""},
-            clinician_flags={},
+            clinician_flags=_clinician_checked(),
             prognostic_factors=("fear_of_movement",),
             profile_override=None,
             submission=None,

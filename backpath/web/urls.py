@@ -55,6 +55,7 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/", care.episode_detail, name="episode_detail"),
     path("episodes/<uuid:episode_id>/urgent-seen/", care.urgent_seen, name="urgent_seen"),
     path("episodes/<uuid:episode_id>/review/", care.review, name="review"),
+    path("episodes/<uuid:episode_id>/gp-answer/", care.gp_answer, name="gp_answer"),
     path("episodes/<uuid:episode_id>/plan/", care.plan_detail, name="plan_detail"),
     path("episodes/<uuid:episode_id>/plan/change/", care.plan_adjust, name="plan_adjust"),
     path("episodes/<uuid:episode_id>/sessions/new/", care.session_new, name="session_new"),

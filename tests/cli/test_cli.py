@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from backpath.cli import main
+from tests.screening import screened
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -293,15 +294,21 @@ class TestRedFlags:
             "infection",
             "axial_spondyloarthritis",
             "vascular",
+            "severe_pain",
+            "course",
             "clinician",
         }
+        assert by_id["MAL-8"]["also_conditions"] == ["fracture"]
+        assert by_id["CES-4"]["changed_question"]["en"].startswith("You already had")
 
 
 class TestAssess:
     def test_it_assesses_an_example_intake(self, capsys: pytest.CaptureFixture[str]) -> None:
         result = run_json(capsys, "assess", str(EXAMPLES / "medium_risk.json"))
-        assert result["urgency"] == "none"
-        assert result["red_flags"] == []
+        # Not clearly better after 3 weeks (CRS-1, NHG 2017): review, no red flag of disease.
+        assert result["urgency"] == "caution"
+        assert result["red_flags"] == ["CRS-1"]
+        assert result["unscreened"] == []
         assert (result["risk"], result["profile"]) == ("medium", "medium")
         assert result["classification"]["category"] == "lbp"
         assert result["findings"] == {
@@ -339,8 +346,19 @@ class TestAssess:
         assert result["urgency"] == "same_day"
         assert result["plan"] is None
         assert result["profile"] is None
-        assert "huisarts" in result["advice"]
-        assert "vandaag" in result["advice"]
+        assert result["advice"].startswith("Bel nu uw huisarts")
+        assert "112" in result["advice"]
+        # The screening stopped at the first urgent answers: the rest is listed, not "no".
+        assert "CES-6" in result["unscreened"]
+
+    def test_it_refuses_an_intake_that_leaves_red_flag_questions_out(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        intake = {"today": "2026-11-25", "patient": {"age": 40}, "red_flags": {"CES-1": False}}
+        monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(intake)))
+        err = bad_input(capsys, "assess", "-")
+        assert "red_flags: not answered: CES-6, CES-2" in err
+        assert '"not_asked"' in err
 
     def test_it_rejects_an_intake_without_a_reason_for_the_override(
         self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -348,6 +366,7 @@ class TestAssess:
         intake = {
             "today": "2026-11-25",
             "patient": {"age": 40},
+            "red_flags": screened(),
             "profile_override": {"profile": "high"},
         }
         monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(intake)))

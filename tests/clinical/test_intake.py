@@ -10,10 +10,11 @@ import pytest
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.intake import assess, parse_intake
 from backpath.clinical.language import Lang
+from tests.screening import screened
 
 
 def minimal(**extra: Any) -> dict[str, Any]:
-    return {"today": "2026-11-25", "patient": {"age": 40}, **extra}
+    return {"today": "2026-11-25", "patient": {"age": 40}, "red_flags": screened(), **extra}
 
 
 @pytest.mark.parametrize(
@@ -26,7 +27,25 @@ def minimal(**extra: Any) -> dict[str, Any]:
         (minimal(patient={"age": 40, "sex": "x"}), "patient.sex", "female"),
         (minimal(red_flag={}), "red_flag", "unknown field"),
         (minimal(red_flags={"CES-9": True}), "red_flags.CES-9", "unknown red flag"),
-        (minimal(red_flags={"CES-1": "yes"}), "red_flags.CES-1", "valid boolean"),
+        (minimal(red_flags=screened(CES_1="yes")), "red_flags.CES-1", "must be true, false"),
+        (minimal(red_flags=screened(CES_1="maybe")), "red_flags.CES-1", '"unknown" or "not_asked"'),
+        (minimal(red_flags={}), "red_flags", "not answered: CES-1, CES-6"),
+        (
+            minimal(red_flags={k: v for k, v in screened().items() if k != "MAL-7"}),
+            "red_flags",
+            "not answered: MAL-7.",
+        ),
+        (
+            minimal(gp_answer={"answered_on": "2026-11-26", "note": "ok"}),
+            "gp_answer.answered_on",
+            "after today",
+        ),
+        (
+            minimal(gp_answer={"answered_on": "2026-11-20", "note": " "}),
+            "gp_answer.note",
+            "at least 1 character",
+        ),
+        (minimal(complaint={"course": "better"}), "complaint.course", "improving"),
         (minimal(answers={"sbst": {}}), "answers.sbst", "unknown instrument"),
         (minimal(prognostic_factors=["stress"]), "prognostic_factors", "unknown factor"),
         (minimal(complaint={"onset": "2026-12-01"}), "complaint.onset", "after today"),
@@ -89,3 +108,54 @@ def test_it_keeps_the_clinicians_reason_with_the_profile() -> None:
     assert result.profile.value == "medium"
     assert result.profile_reason is not None
     assert "Long sick leave" in result.profile_reason.text(Lang.NL)
+
+
+def test_unasked_is_never_no() -> None:
+    """Issue #10 item 5: an intake that does not answer every question is refused."""
+    raw = {"today": "2026-11-25", "patient": {"age": 40}}
+    with pytest.raises(ClinicalInputError) as error:
+        parse_intake(raw)
+    assert error.value.field == "red_flags"
+    assert "not_asked" in error.value.problem
+
+
+@pytest.mark.parametrize("answer", ["unknown", "not_asked"])
+def test_an_unscreened_question_keeps_the_result_from_no_warning_signs(answer: str) -> None:
+    """KNGF 2021 B.1.3: screening is the first step; what was not screened is said so."""
+    result = assess(parse_intake(minimal(red_flags=screened(CES_2=answer, GEN_1=answer))))
+    assert result.triage.urgency.value == "caution"
+    assert result.triage.unscreened == ("CES-2", "GEN-1")
+    assert not result.triage.complete
+    assert "No warning signs" not in result.triage.label()(Lang.EN)
+    assert "not been answered" in result.triage.advice()(Lang.EN)
+    assert any(
+        r.rule == "RF-UNSCREENED" and "CES-2, GEN-1" in r.text(Lang.EN) for r in result.reasons
+    )
+
+
+def test_a_complete_screening_without_findings_says_no_warning_signs() -> None:
+    result = assess(parse_intake(minimal()))
+    assert result.triage.urgency.value == "none"
+    assert result.triage.complete
+    assert result.triage.label()(Lang.EN) == "No warning signs"
+
+
+def test_an_unscreened_question_does_not_hide_a_finding() -> None:
+    result = assess(parse_intake(minimal(red_flags=screened("MAL-1", CES_2="unknown"))))
+    assert result.triage.urgency.value == "refer_gp"
+    assert "this week" in result.triage.label()(Lang.EN)
+
+
+def test_the_gp_answer_releases_the_hold() -> None:
+    """KNGF 2021 B.1.3: after the GP's answer the plan goes on without the hold."""
+    held = assess(parse_intake(minimal(red_flags=screened("GEN-1"))))
+    assert held.plan is not None
+    assert held.plan.hold is not None
+    answer = {"answered_on": "2026-11-24", "note": "No serious cause; physiotherapy may go on"}
+    released = assess(parse_intake(minimal(red_flags=screened("GEN-1"), gp_answer=answer)))
+    assert released.triage.urgency.value == "refer_gp"  # the finding itself stays on record
+    assert released.plan is not None
+    assert released.plan.hold is None
+    assert released.classification.category.value == "lbp"
+    assert released.reasons[0].rule == "PW-GP-ANSWER"
+    assert "physiotherapy may go on" in released.reasons[0].text(Lang.EN)

@@ -66,3 +66,18 @@ def test_every_warning_is_a_chosen_avoided_code(
     check = check_session(chosen, AVOID, number, budget)
     assert {code for code, _ in check.not_recommended} == set(chosen) & set(AVOID)
     assert check.over_budget == (number > budget)
+
+
+def test_a_session_while_the_plan_waits_for_the_gp_needs_a_reason() -> None:
+    """KNGF 2021 B.1.3 (PW-HOLD-GP): treatment waits for the GP's answer to a red flag."""
+    check = check_session(["education"], {}, number=1, max_sessions=3, on_hold=True)
+    assert check.on_hold
+    assert check.needs_reason
+    assert check.not_recommended == ()
+
+
+def test_manipulation_while_on_hold_is_contraindicated() -> None:
+    """Finucane 2020 (IFOMPT framework): no manipulation while serious pathology is suspected."""
+    avoid = {"spinal_manipulation": Verdict.NEVER}
+    check = check_session(["spinal_manipulation"], avoid, number=1, max_sessions=3, on_hold=True)
+    assert check.not_recommended == (("spinal_manipulation", Verdict.NEVER),)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backpath.clinical.language import Lang
-from backpath.clinical.redflags import Action, AskedOf, Strength, red_flag_bank
+from backpath.clinical.redflags import Action, AskedOf, Condition, Strength, red_flag_bank
 from backpath.clinical.triage import PatientFacts, derived_flags, triage
 
 ADULT = PatientFacts(age=40)
@@ -40,10 +40,11 @@ def test_it_finds_nothing_when_no_flag_is_present() -> None:
         ("FRA-1", Action.SAME_DAY),
         ("INF-1", Action.SAME_DAY),
         ("VAS-1", Action.EMERGENCY),
+        ("CES-6", Action.EMERGENCY),  # complete retention (Finucane 2020)
+        ("VAS-2", Action.SAME_DAY),  # symptomatic AAA (NHG 2017, NICE NG156)
         ("FRA-2", Action.REFER_GP),
         ("FRA-3", Action.REFER_GP),
         ("MAL-1", Action.REFER_GP),
-        ("VAS-2", Action.REFER_GP),
         ("GEN-1", Action.REFER_GP),
         ("GEN-2", Action.REFER_GP),
         ("CES-5", Action.REFER_GP),
@@ -55,7 +56,21 @@ def test_it_acts_on_a_strong_flag_alone(flag: str, expected: Action) -> None:
 
 
 @pytest.mark.parametrize(
-    "flag", ["FRA-4", "FRA-5", "MAL-2", "MAL-3", "MAL-4", "INF-2", "NEU-4", "AXS-2"]
+    "flag",
+    [
+        "FRA-4",
+        "FRA-5",
+        "MAL-2",
+        "MAL-3",
+        "MAL-4",
+        "MAL-6",
+        "MAL-7",
+        "MAL-8",
+        "INF-2",
+        "NEU-4",
+        "AXS-2",
+        "PAIN-1",
+    ],
 )
 def test_it_asks_only_for_caution_on_one_weak_flag(flag: str) -> None:
     assert BANK.by_id[flag].strength is Strength.WEAK
@@ -192,3 +207,85 @@ def test_it_words_patient_texts_without_fear_inducing_terms() -> None:
         for lang in Lang:
             lowered = text(lang).lower()
             assert not [word for word in FEARFUL_WORDS if word in lowered], text(lang)
+
+
+# --- Issue #10: combinations across condition groups, new questions, unscreened answers ---
+
+
+@pytest.mark.parametrize("partner", ["NEU-1", "NEU-2", "NEU-4", "CES-4"])
+def test_cancer_with_leg_neurology_is_same_day(partner: str) -> None:
+    """NICE NG234 (2023): known cancer with neurological symptoms: contact immediately."""
+    result = triage(["MAL-1", partner], ADULT)
+    assert result.urgency is Action.SAME_DAY
+    assert "RF-MSCC-NEURO" in [r.rule for r in result.reasons]
+    assert all(f.action is Action.SAME_DAY for f in result.findings)
+
+
+@pytest.mark.parametrize("partner", ["MAL-3", "MAL-6", "MAL-7", "MAL-8"])
+def test_cancer_with_suspicious_spinal_pain_is_same_day(partner: str) -> None:
+    """NICE NG234: known cancer with progressive, constant, night or thoracic pain: 24 h."""
+    result = triage(["MAL-1", partner], ADULT)
+    assert result.urgency is Action.SAME_DAY
+    assert [r.rule for r in result.reasons].count("RF-MSCC-PAIN") == 1
+
+
+@pytest.mark.parametrize("partner", ["MAL-3", "MAL-7", "NEU-4"])
+def test_the_combination_needs_the_cancer_history(partner: str) -> None:
+    assert urgency(partner) is Action.CAUTION
+
+
+def test_thoracic_pain_counts_for_fracture_and_malignancy() -> None:
+    """AHCPR 1994, Verhagen 2016: thoracic pain is a sign for both groups."""
+    assert urgency("MAL-8", "FRA-4") is Action.REFER_GP
+    assert urgency("MAL-8", "MAL-2") is Action.REFER_GP
+    assert BANK.by_id["MAL-8"].conditions == (Condition.MALIGNANCY, Condition.FRACTURE)
+
+
+@pytest.mark.parametrize(
+    ("facts", "present", "derived"),
+    [
+        (PatientFacts(age=19, first_episode=True), set(), {"MAL-9"}),
+        (PatientFacts(age=20, first_episode=True), set(), set()),
+        (PatientFacts(age=19, first_episode=False), set(), set()),
+        (PatientFacts(age=40, pain_score=8), {"PAIN-1"}, {"PAIN-2"}),
+        (PatientFacts(age=40, pain_score=7), {"PAIN-1"}, set()),
+        (PatientFacts(age=40, pain_score=10), set(), set()),
+        (PatientFacts(age=40, pain_score=None), {"PAIN-1"}, set()),
+        (PatientFacts(age=40, weeks_since_onset=3), set(), {"CRS-1"}),
+        (PatientFacts(age=40, weeks_since_onset=3, improving=False), set(), {"CRS-1"}),
+        (PatientFacts(age=40, weeks_since_onset=3, improving=True), set(), set()),
+        (PatientFacts(age=40, weeks_since_onset=2), set(), set()),
+    ],
+)
+def test_it_derives_the_new_flags_at_their_boundaries(
+    facts: PatientFacts, present: set[str], derived: set[str]
+) -> None:
+    """MAL-9 age < 20 (AHCPR 1994); PAIN-2 NPRS >= 8 (NHG 2017, Boonstra 2016);
+    CRS-1 3 weeks or more without clear improvement (NHG 2017)."""
+    assert derived_flags(facts, present) == derived
+
+
+def test_cauda_equina_says_now_not_today() -> None:
+    """NHG-LRS 2015: suspected cauda equina syndrome is referred at once."""
+    result = triage(["CES-3"], None)
+    assert result.urgency is Action.SAME_DAY
+    assert result.advice()(Lang.EN).startswith("Call your GP now")
+    assert result.advice()(Lang.NL).startswith("Bel nu uw huisarts")
+    assert "now" in result.label()(Lang.EN)
+    assert "today" not in result.advice()(Lang.EN).split(".")[0]
+    other = triage(["INF-1"], None)
+    assert other.advice()(Lang.EN).startswith("Call your GP today")
+
+
+def test_the_same_day_text_of_another_condition_is_kept_beside_cauda_equina() -> None:
+    result = triage(["CES-1", "VAS-1"], None)
+    assert result.urgency is Action.EMERGENCY
+    assert result.advice() == BANK.actions[Action.EMERGENCY].patient
+
+
+@given(st.sets(st.sampled_from(ASKED)), st.sets(st.sampled_from(ASKED), min_size=1))
+def test_an_incomplete_screening_is_never_none(yes: set[str], unknown: set[str]) -> None:
+    result = triage(yes - unknown, ADULT, unscreened=unknown)
+    assert result.urgency is not Action.NONE
+    assert set(result.unscreened) == unknown
+    assert result.urgency.rank >= triage(yes - unknown, ADULT).urgency.rank

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
+from backpath.clinical.citations import citations
 from backpath.clinical.intake import assess, parse_intake
 from backpath.clinical.pathway import Verdict
+from tests.screening import screened
 
 HERE = Path(__file__).parent
 EXAMPLES = HERE.parent.parent / "examples"
@@ -18,15 +20,28 @@ VIGNETTES: list[dict[str, Any]] = yaml.safe_load((HERE / "vignettes.yaml").read_
 
 
 def load_intake(vignette: dict[str, Any]) -> Any:
+    """The vignette's intake. Inline intakes list their answers; every other red-flag
+    question counts as answered "no" (a complete screening), so each vignette shows one rule.
+    """
     if "example" in vignette:
         return json.loads((EXAMPLES / f"{vignette['example']}.json").read_text())
-    return vignette["intake"]
+    intake = dict(vignette["intake"])
+    intake["red_flags"] = screened(
+        **{k.replace("-", "_"): v for k, v in intake.get("red_flags", {}).items()}
+    )
+    return intake
 
 
 def test_it_covers_every_example_intake() -> None:
     used = {v["example"] for v in VIGNETTES if "example" in v}
     assert used == {path.stem for path in EXAMPLES.glob("*.json")}
     assert len(used) >= 8
+
+
+def test_each_sourced_vignette_names_a_known_citation() -> None:
+    sources = [v["source"] for v in VIGNETTES if "source" in v]
+    assert len(sources) >= 15
+    assert not [s for s in sources if s not in citations()]
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["name"] for v in VIGNETTES])
@@ -65,5 +80,9 @@ def test_it_decides_as_the_vignette_expects(vignette: dict[str, Any]) -> None:
         assert verdicts[entry] is Verdict.DO_NOT_OFFER, entry
     for entry in plan_expect.get("add_on_only", []):
         assert verdicts[entry] is Verdict.ADD_ON_ONLY, entry
+    for entry in plan_expect.get("never", []):
+        assert verdicts[entry] is Verdict.NEVER, entry
+    for entry in plan_expect.get("absent", []):
+        assert entry not in verdicts, entry
     if "hold" in plan_expect:
         assert (plan.hold is not None) == plan_expect["hold"]

@@ -31,8 +31,11 @@ from backpath.followup.models import Alert, CheckKind, RedFlagCheck
 PASSWORD = "a-long-test-password-1"
 
 
-def no_flags() -> dict[str, bool]:
+def no_flags() -> dict[str, bool | str]:
     return {f.id: False for f in red_flag_bank().flags if f.asked_of is AskedOf.PATIENT}
+
+
+CLINICIAN_FLAGS = tuple(f.id for f in red_flag_bank().flags if f.asked_of is AskedOf.CLINICIAN)
 
 
 def low_risk_answers() -> dict[str, dict[str, int]]:
@@ -60,6 +63,8 @@ def submit_intake(actor: User, episode: Episode, answers: dict[str, dict[str, in
             "leg_pain": "none",
             "leg_pain_dominant": False,
             "first_episode": False,
+            "course": "improving",
+            "heavy_physical_work": False,
         },
         answers=answers,
         item_notes={},
@@ -72,7 +77,7 @@ def review(actor: User, episode: Episode) -> None:
         actor=actor,
         episode=episode,
         findings={},
-        clinician_flags={},
+        clinician_flags=dict.fromkeys(CLINICIAN_FLAGS, False),
         prognostic_factors=(),
         profile_override=None,
         submission=None,

@@ -109,6 +109,8 @@ def questionnaire_post(episode: Episode, **overrides: Any) -> dict[str, Any]:
         "leg_pain": "none",
         "leg_pain_dominant": "no",
         "first_episode": "no",
+        "course": "improving",
+        "heavy_physical_work": "no",
     }
     for instrument_id, answers in questionnaire_answers(episode).items():
         for link_id, value in answers.items():
@@ -778,6 +780,8 @@ GARBAGE: dict[str, Any] = {
     "sex": "\x00",
     "leg_pain": "../../etc",
     "first_episode": LONG,
+    "course": LONG,
+    "heavy_physical_work": "\x00",
     "CES-1": "maybe",
     "startback__q1": "-1",
     "psk__q1__note": LONG,

@@ -211,7 +211,9 @@ def test_clean_intake_to_care_plan(demo: Demo) -> None:
     page.fill("input[name=onset]", onset.isoformat())
     page.check('input[name=leg_pain][value="none"]')
     page.check('input[name=leg_pain_dominant][value="no"]')
+    page.check('input[name=course][value="improving"]')
     page.check('input[name=first_episode][value="no"]')
+    page.check('input[name=heavy_physical_work][value="no"]')
     answers = low_risk_answers()
     assert len(answers["startback"]) == 9
     assert len(answers["qbpds"]) == 20

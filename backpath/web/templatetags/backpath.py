@@ -22,6 +22,7 @@ from backpath.clinical.citations import citations
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
+from backpath.clinical.triage import triage
 from backpath.exercises.library import Category, library
 from backpath.exercises.render import render_svg
 from backpath.followup.progress import occasion_label as _occasion_label
@@ -54,6 +55,19 @@ def profile_label(code: str) -> str:
 @register.filter
 def urgency_label(code: str) -> str:
     return text(red_flag_bank().actions[Action(code)].label) if code else ""
+
+
+@register.simple_tag
+def urgent_advice(code: str, flags: Any = None) -> dict[str, str]:
+    """The label and patient advice for an urgency reached by ``flags`` (ids, or a mapping of
+    answers where only ``True`` counts): a condition with its own words for that level speaks
+    for it (cauda equina: "call now"); otherwise the level's own advice."""
+    present = [f for f, a in flags.items() if a is True] if isinstance(flags, dict) else flags
+    advice = triage(present or (), None)
+    if advice.urgency.value != code:
+        action = red_flag_bank().actions[Action(code)]
+        return {"label": text(action.label), "patient": text(action.patient)}
+    return {"label": text(advice.label()), "patient": text(advice.advice())}
 
 
 @register.filter
