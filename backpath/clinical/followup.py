@@ -4,7 +4,7 @@ Pure rules with the dates as arguments, so every boundary is testable:
 
 - FU-RECHECK: the patient answers the short cauda equina and progressive-weakness questions
   (the pathway's every-session red flags, CES-1..4 and NEU-1) once a week and with every
-  flare report (CLINICAL.md §1.5; KNGF 2021 C.5: a red flag is a stop criterion).
+  flare report (docs/clinical/reference.md §1.5; KNGF 2021 C.5: a red flag is a stop criterion).
 - FU-EVAL: the care plan's dated evaluations, the discharge measurement and the after-care
   follow-ups at 3, 6 and 12 months put questionnaires on the patient's page; each opens a
   few days before its date and counts as overdue a week after it.

@@ -90,12 +90,31 @@ class Band(FrozenModel):
     interpretation: Text
 
 
+class Sdc(FrozenModel):
+    """Smallest detectable change: the change in points beyond measurement error."""
+
+    points: float = Field(gt=0)
+    citation: str
+
+
 class Mcid(FrozenModel):
-    """Minimal clinically important change, in points and optionally as a fraction of baseline."""
+    """Minimal clinically important change, in points and optionally as a fraction of baseline.
+
+    ``fraction`` counts for improvement only (Ostelo et al. 2008 define the minimal important
+    change for improvement).  ``sdc`` is the instrument's published smallest detectable change,
+    given only where a value can be cited; a deterioration must reach it when it is larger
+    than ``points`` (``progress.change``).
+    """
 
     points: float = Field(gt=0)
     fraction: float | None = Field(default=None, gt=0, lt=1)
     citation: str
+    sdc: Sdc | None = None
+
+    @property
+    def worse_points(self) -> float:
+        """The deterioration in points that counts as worse: the MIC, or a larger SDC."""
+        return max(self.points, self.sdc.points) if self.sdc else self.points
 
 
 class Wording(FrozenModel):
@@ -189,7 +208,10 @@ class Instrument(FrozenModel):
         return self.table.scores
 
     def _mcid_citation(self) -> tuple[str, ...]:
-        return (self.mcid.citation,) if self.mcid else ()
+        if self.mcid is None:
+            return ()
+        sdc = self.mcid.sdc
+        return (self.mcid.citation, *((sdc.citation,) if sdc else ()))
 
     def _check_bands(self) -> None:
         if self.scoring.method is Method.STARTBACK:

@@ -258,7 +258,8 @@ def assess(intake: Intake) -> Assessment:
         weeks_since_onset=weeks_since_onset,
         improving=None if complaint.course is None else complaint.course is Course.IMPROVING,
     )
-    triaged = triage(answered_yes, facts, unscreened=intake.unscreened)
+    undecided = _undecided(intake, facts)
+    triaged = triage(answered_yes, facts, unscreened=[*intake.unscreened, *undecided])
     # A red flag at the refer-to-GP level holds the plan until the GP has answered
     # (KNGF 2021 B.1.3); once the clinician records the answer, the plan is released.
     referred = triaged.urgency is Action.REFER_GP
@@ -314,6 +315,18 @@ def assess(intake: Intake) -> Assessment:
     return Assessment(
         intake, triaged, classification, scores, factors, advice, profile, profile_reason, plan
     )
+
+
+def _undecided(intake: Intake, facts: PatientFacts) -> list[str]:
+    """Derived flags that a missing answer leaves open, listed as not screened: MAL-5 and
+    MAL-9 without the first-episode answer, PAIN-2 (PAIN-1 yes) without a valid NPRS."""
+    age, first_episode = intake.patient.age, intake.complaint.first_episode
+    open_flags = {
+        "MAL-5": first_episode is None and age > 50,
+        "MAL-9": first_episode is None and age < 20,
+        "PAIN-2": intake.red_flags.get("PAIN-1") is True and facts.pain_score is None,
+    }
+    return [flag for flag, undecided in open_flags.items() if undecided]
 
 
 def _complaint_factors(complaint: Complaint) -> dict[str, str]:

@@ -1,9 +1,18 @@
 """Progress: change between two measurements, and what the guideline says to do about it.
 
-Change is classified with the instrument's minimal important change: improved when the
-improvement reaches the MCID in points *or* the fraction of the room for improvement at
-baseline (Ostelo et al. 2008: 2 points NPRS, 20 QBPDS, 10 ODI, 5 RMDQ, or 30%); worse by
-the same amount in the other direction; otherwise no meaningful change.
+Change is classified with the instrument's minimal important change (MIC, ``Mcid``):
+- PR-CHANGE-IMPROVED: an improvement of at least the MIC in points *or* of at least the
+  fraction of the room for improvement at baseline (Ostelo et al. 2008: 2 points NPRS,
+  20 QBPDS, 10 ODI, 5 RMDQ, or 30%).  Ostelo et al. define the MIC for improvement only;
+- PR-CHANGE-WORSE: a deterioration of at least the MIC in points, or of at least the
+  instrument's smallest detectable change (SDC) where one is documented and larger
+  (``Mcid.worse_points``; the SDCs on file, NPRS 2 points (Childs et al. 2005) and
+  QBPDS 15.8 (Demoulin et al. 2010), do not exceed the MIC).  The fraction of baseline never
+  makes a change worse: from a low baseline it is a step within measurement error
+  (NPRS 1 -> 2 or 3 -> 4, QBPDS 10 -> 14);
+- PR-CHANGE-NONE: otherwise no meaningful change.
+Scores are compared exactly, as the decimals they stand for rather than binary floats, so a
+change of exactly the MIC counts (PSFS 4.1 -> 2.1 is 2 points worse).
 
 Decisions (clinical reference §6):
 - PR-WORSE: a meaningful deterioration -> re-assess, re-check red flags (KNGF C.5);
@@ -19,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 
 from backpath.clinical.classification import Diagnosis
 from backpath.clinical.errors import ClinicalInputError
@@ -60,30 +70,35 @@ def change(baseline: Score, followup: Score) -> Change:
         which = "baseline" if baseline.total is None else "followup"
         raise ClinicalInputError(which, "is not a valid score (items missing)")
     better_is_higher = definition.direction is Direction.HIGHER_IS_BETTER
-    improvement = (
-        followup.total - baseline.total if better_is_higher else baseline.total - followup.total
-    )
-    room = (
-        definition.range.max - baseline.total
-        if better_is_higher
-        else baseline.total - definition.range.min
-    )
+    before, after = _exact(baseline.total), _exact(followup.total)
+    improvement = after - before if better_is_higher else before - after
+    lowest, highest = _exact(definition.range.min), _exact(definition.range.max)
+    room = highest - before if better_is_higher else before - lowest
     fraction = improvement / room if room > 0 else None
     mcid = definition.mcid
-
-    def meaningful(amount: float, share: float | None) -> bool:
-        by_fraction = mcid.fraction is not None and share is not None and share >= mcid.fraction
-        return amount >= mcid.points or by_fraction
-
-    if meaningful(improvement, fraction):
+    by_fraction = (
+        mcid.fraction is not None and fraction is not None and fraction >= _exact(mcid.fraction)
+    )
+    if improvement >= _exact(mcid.points) or by_fraction:
         classification = ChangeClass.IMPROVED
-    elif meaningful(-improvement, None if fraction is None else -fraction):
+    elif -improvement >= _exact(mcid.worse_points):
         classification = ChangeClass.WORSE
     else:
         classification = ChangeClass.NO_CHANGE
+    whole = isinstance(baseline.total, int) and isinstance(followup.total, int)
     return Change(
-        definition.id, baseline.total, followup.total, improvement, fraction, classification
+        definition.id,
+        baseline.total,
+        followup.total,
+        int(improvement) if whole else float(improvement),
+        None if fraction is None else float(fraction),
+        classification,
     )
+
+
+def _exact(value: Number) -> Fraction:
+    """A score or threshold as the decimal it stands for: 2.3 is 23/10, not a binary float."""
+    return Fraction(str(value))
 
 
 class Outcome(StrEnum):

@@ -10,6 +10,9 @@ Rules, each from the instrument's publication (the definition's ``scoring.citati
 - ``startback``: total <= 3 low; otherwise psychosocial subscale <= 3 medium, else high
   (Hill et al. 2008; Keele scoring guide).
 Bands are chosen on the exact value: a fraction above a band's upper bound is the next band.
+Totals with decimals (PSK and PSFS means, the Oswestry percentage) are rounded half up, as
+clinicians round by hand (2.25 -> 2.3, not Python's round-half-to-even 2.2): decimal
+ROUND_HALF_UP, computed from the exact fraction in whole numbers (``round_half_up``).
 """
 
 from __future__ import annotations
@@ -154,12 +157,25 @@ def score_values(definition: Instrument, values: Sequence[int | None]) -> Score:
         band = _startback_group(total_sum, subscales["psychosocial"])
     else:
         band = _band(table, numerator, denominator)
-    total: Number = (
-        numerator // denominator
-        if scoring.decimals == 0
-        else round(numerator / denominator, scoring.decimals)
-    )
+    total = round_half_up(numerator, denominator, scoring.decimals)
     return Score(definition, total, subscales, band, answered, tuple(missing))
+
+
+def round_half_up(numerator: int, denominator: int, decimals: int) -> Number:
+    """``numerator / denominator`` to ``decimals`` places, a tie rounded away from zero.
+
+    The rule of ``decimal.ROUND_HALF_UP`` (9 / 4 = 2.25 -> 2.3, 47 / 20 = 2.35 -> 2.4),
+    worked out in whole numbers: the exact value is never a binary float, so a tie is always
+    seen as one.  With 0 decimals the result is an int, otherwise the float nearest to the
+    rounded decimal (what ``float("2.3")`` gives).
+    """
+    if denominator <= 0:
+        raise ValueError(f"denominator must be positive (got {denominator})")
+    scale: int = 10**decimals
+    # floor(|n| / d x scale + 1/2) in whole numbers
+    magnitude = (2 * abs(numerator) * scale + denominator) // (2 * denominator)
+    rounded = -magnitude if numerator < 0 else magnitude
+    return rounded if decimals == 0 else rounded / scale
 
 
 def _startback_group(total: int, psychosocial: Number | None) -> str:

@@ -1,4 +1,5 @@
-"""Education modules: one reviewed Markdown file per theme (KNGF 2021 C.1; CLINICAL.md §8).
+"""Education modules: one reviewed Markdown file per theme (KNGF 2021 C.1; clinical
+reference §8, docs/clinical/reference.md).
 
 Each file in ``data/modules/`` holds one module: YAML front matter between ``---`` lines (id,
 title in Dutch and English, the week it is offered by default, whether it is psychosocial,
@@ -6,6 +7,14 @@ citation ids, reviewer, review date and one or two check questions), then the Du
 a ``<!-- nl -->`` line and the English body under a ``<!-- en -->`` line. The modules are
 validated when they load: a missing translation, an unknown citation or an impossible answer
 names the file and the field.
+
+A body may carry machine-readable markers for the red-flag bank, as HTML comments at the end of
+a line: ``<!-- action: same_day -->`` on the line that opens a list of warning signs, and the
+flag or combination ids on each sign (``<!-- CES-1 -->``, ``<!-- RF-MSCC-NEURO RF-MSCC-PAIN -->``;
+``FLAG+OTHER`` names an escalation of FLAG by OTHER). The loader takes them out of the body, so
+no page, booklet or export ever shows them, and keeps them in ``Module.sections``, where the
+tests hold the safety net to the bank (tests/education/test_when_to_see_a_doctor.py). The Dutch
+and English bodies must mark the same signs under the same actions.
 """
 
 from __future__ import annotations
@@ -24,13 +33,14 @@ from backpath.clinical.citations import citations
 from backpath.clinical.datafiles import DataFileError, parse
 from backpath.clinical.language import Text
 from backpath.clinical.models import FrozenModel
+from backpath.clinical.redflags import Action
 from backpath.clinical.stratification import Profile
 
 DATA = Path(__file__).parent / "data" / "modules"
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 
-# The safety net (CLINICAL.md §1.4, §8): every profile gets it, in the first week.
+# The safety net (docs/clinical/reference.md §1.4, §8): every profile gets it, in the first week.
 SAFETY_NET = "when_to_see_a_doctor"
 # Low-risk patients need little more than advice and reassurance (KNGF 2021 C.1, profile 1).
 LOW_RISK_LAST_WEEK = 3
@@ -38,8 +48,16 @@ LOW_RISK_LAST_WEEK = 3
 NL_MARK = "<!-- nl -->"
 EN_MARK = "<!-- en -->"
 
-# Words that make the back sound fragile or broken (KNGF 2021 C.1 language; CLINICAL.md §0,
-# §7.5, §8). Stems catch the inflected forms ("beschadigd", "damaged", "injuries").
+# A marker in a body: an HTML comment, with the spaces before it.
+_MARKER = re.compile(r"[ \t]*<!--(.*?)-->")
+_ACTION_MARK = re.compile(r"action:\s*(\S+)")
+# A flag id (CES-1), a combination id (RF-MSCC-NEURO) or an escalation (CES-5+CES-1).
+_ID = r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+"
+_FLAG_MARK = re.compile(rf"{_ID}(?:\+{_ID})?")
+
+# Words that make the back sound fragile or broken (KNGF 2021 C.1 language; clinical
+# reference §0, §7.5, §8 in docs/clinical/reference.md). Stems catch the inflected forms
+# ("beschadigd", "damaged", "injuries").
 _FORBIDDEN = re.compile(
     r"\b(slijtage\w*|degenerat\w*|schade\w*|schadelijk\w*|beschadig\w*|letsel\w*"
     r"|wear and tear|damag\w*|injur\w*|hernia\w*|versleten|worn out|fragile|kwetsba\w*"
@@ -69,6 +87,28 @@ class CheckQuestion(FrozenModel):
         return self
 
 
+class Sign(FrozenModel):
+    """One marked warning sign: the red-flag ids behind it and the words the patient reads."""
+
+    flags: tuple[str, ...] = Field(min_length=1)
+    text: str
+
+
+class Section(FrozenModel):
+    """A list of warning signs under the action the red-flag bank gives them."""
+
+    action: Action
+    heading: str
+    signs: tuple[Sign, ...]
+
+
+class Sections(FrozenModel):
+    """The marked sections of a body, per language, in reading order."""
+
+    nl: tuple[Section, ...] = ()
+    en: tuple[Section, ...] = ()
+
+
 class Module(FrozenModel):
     id: Id
     title: Text
@@ -79,6 +119,8 @@ class Module(FrozenModel):
     reviewed_on: date
     questions: tuple[CheckQuestion, ...] = Field(min_length=1, max_length=2)
     body: Text
+    # Read from the markers in the body, never from the front matter.
+    sections: Sections = Sections()
 
 
 def _split(text: str, source: str) -> tuple[Any, dict[str, str]]:
@@ -109,14 +151,69 @@ def _split(text: str, source: str) -> tuple[Any, dict[str, str]]:
     return raw, body
 
 
+def _plain(line: str) -> str:
+    """A marked line as the patient reads it: no list bullet, no bold stars."""
+    return re.sub(r"^\s*[-*]\s+", "", line).replace("**", "").strip()
+
+
+def _take_markers(text: str, where: str) -> tuple[str, list[dict[str, Any]]]:
+    """The body without its markers, and the sections the markers describe."""
+    lines: list[str] = []
+    sections: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        marks = [mark.strip() for mark in _MARKER.findall(line)]
+        clean = _MARKER.sub("", line).rstrip()
+        if "<!--" in clean or "-->" in clean:
+            raise DataFileError(f"{where}: line {number}: a marker is not closed with -->")
+        if len(marks) > 1:
+            raise DataFileError(f"{where}: line {number}: one marker per line")
+        lines.append(clean)
+        if not marks:
+            continue
+        mark = marks[0]
+        if action := _ACTION_MARK.fullmatch(mark):
+            if action.group(1) not in {level.value for level in Action}:
+                raise DataFileError(
+                    f"{where}: line {number}: unknown action {action.group(1)!r}; "
+                    f"use one of {', '.join(Action)}"
+                )
+            sections.append({"action": action.group(1), "heading": _plain(clean), "signs": []})
+            continue
+        flags = mark.replace(",", " ").split()
+        if not flags or not all(_FLAG_MARK.fullmatch(flag) for flag in flags):
+            raise DataFileError(
+                f"{where}: line {number}: marker {mark!r} is neither 'action: <level>' "
+                "nor red-flag ids"
+            )
+        if not sections:
+            raise DataFileError(f"{where}: line {number}: a marked sign before any action marker")
+        if not _plain(clean):
+            raise DataFileError(f"{where}: line {number}: a marked sign needs its text")
+        sections[-1]["signs"].append({"flags": flags, "text": _plain(clean)})
+    return "\n".join(lines), sections
+
+
+def _outline(sections: list[dict[str, Any]]) -> list[tuple[str, list[list[str]]]]:
+    return [(s["action"], [sign["flags"] for sign in s["signs"]]) for s in sections]
+
+
 def load_module(path: Path) -> Module:
     source = f"modules/{path.name}"
     raw, body = _split(path.read_text(encoding="utf-8"), source)
     if not isinstance(raw, dict):
         raise DataFileError(f"{source}: front matter: expected a mapping of fields")
-    if "body" in raw:
-        raise DataFileError(f"{source}: body: goes below the front matter, not in it")
-    module = parse(Module, {**raw, "body": body}, source)
+    for field in ("body", "sections"):
+        if field in raw:
+            raise DataFileError(f"{source}: {field}: goes below the front matter, not in it")
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for lang in ("nl", "en"):
+        body[lang], sections[lang] = _take_markers(body[lang], f"{source}: body.{lang}")
+    if _outline(sections["nl"]) != _outline(sections["en"]):
+        raise DataFileError(
+            f"{source}: body.en: its markers differ from body.nl; mark the same signs "
+            "under the same actions in both languages"
+        )
+    module = parse(Module, {**raw, "body": body, "sections": sections}, source)
     if f"{module.id}.md" != path.name:
         raise DataFileError(f"{source}: id: {module.id!r} must match the file name")
     for position, citation in enumerate(module.sources):

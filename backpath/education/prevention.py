@@ -1,12 +1,13 @@
 """Prevention and work: a workstation check and a lifestyle check with personal, sourced advice.
 
-CLINICAL.md §7.5: exercise lowers the risk of a new episode (Steffens et al., JAMA Intern Med
-2016;176:199-208); move at least 150 minutes a week, strengthen muscles and bones twice a
-week and avoid sitting still a lot (Gezondheidsraad, Beweegrichtlijnen 2017); posture is
-"vary and move", never one correct posture, and workstation set-up is optional comfort advice
-(KNGF 2021 language; weak evidence for ergonomics as prevention); overweight and smoking are
-associated with low back pain and get general health advice and cessation signposting;
-stress and poor sleep point to the education modules on them.
+Clinical reference §7.5 (docs/clinical/reference.md): exercise lowers the risk of a new
+episode (Steffens et al., JAMA Intern Med 2016;176:199-208); move at least 150 minutes a
+week, strengthen muscles and bones twice a week and avoid sitting still a lot
+(Gezondheidsraad, Beweegrichtlijnen 2017); posture is "vary and move", never one correct
+posture, and workstation set-up is optional comfort advice (KNGF 2021 language; weak
+evidence for ergonomics as prevention); overweight and smoking are associated with low back
+pain and get general health advice and cessation signposting; stress and poor sleep point to
+the education modules on them.
 
 The questions and advice rules live in ``data/prevention.yaml``, validated when it loads: a
 missing translation, an unknown citation or module, or a condition on a question or option

@@ -1,4 +1,5 @@
-"""The exercise library: one reviewed data file per exercise (KNGF 2021 C.2; CLINICAL.md §7).
+"""The exercise library: one reviewed data file per exercise (KNGF 2021 C.2; clinical
+reference §7, docs/clinical/reference.md).
 
 Each file in ``data/exercises/`` holds one exercise: names and step-by-step instructions in
 Dutch and English, what to feel and common mistakes, category, starting position, equipment,
@@ -75,7 +76,8 @@ class Caution(StrEnum):
 
 
 class Dosage(FrozenModel):
-    """Exactly one of: sets x reps, hold seconds x reps, or minutes (CLINICAL.md §7.4)."""
+    """Exactly one of: sets x reps, hold seconds x reps, or minutes (clinical reference §7.4,
+    docs/clinical/reference.md)."""
 
     sets: int | None = Field(default=None, ge=1, le=6)
     reps: int | None = Field(default=None, ge=1, le=30)

@@ -4,9 +4,9 @@ time-contingent quota of graded activity.
 Sources: KNGF 2021 C.2 (tailor exercise to needs, preferences and possibilities; P1 self-
 directed, P2/P3 supervised; functional training of limited activities; LRS with high
 reactivity aims at pain reduction), KNGF 2021 C.3 (graded activity, exposure in vivo,
-relaxation) and CLINICAL.md §7.3 (graded activity: baseline, start below baseline, a fixed
-increment regardless of pain, up to the goal). A suggestion is a starting point: the
-clinician adds, removes, reorders and sets the dosage before publishing.
+relaxation) and docs/clinical/reference.md §7.3 (graded activity: baseline, start below
+baseline, a fixed increment regardless of pain, up to the goal). A suggestion is a starting
+point: the clinician adds, removes, reorders and sets the dosage before publishing.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from backpath.clinical.errors import ClinicalInputError
+from backpath.clinical.redflags import Condition, red_flag_bank
 from backpath.clinical.stratification import Profile
 from backpath.exercises.library import Category, Caution, Dosage, Equipment, Exercise
 
@@ -32,6 +33,9 @@ class Patient:
     level: int = 2  # 1-5, the clinician's judgement of what the patient can do now
     equipment: frozenset[Equipment] = frozenset({Equipment.MAT, Equipment.CHAIR, Equipment.WALL})
     osteoporosis: bool = False
+    # The red flags that call for the osteoporosis caution (``osteoporosis_flags``), so the
+    # reason for leaving an exercise out can name them.
+    osteoporosis_because: tuple[str, ...] = ()
     balance_problems: bool = False
 
 
@@ -65,7 +69,7 @@ SLOTS: Mapping[Profile, tuple[Category, ...]] = {
     ),
 }
 
-# Sessions per week by category (CLINICAL.md §7.4): aerobic most days, strength 2-3.
+# Sessions per week by category (docs/clinical/reference.md §7.4): aerobic most days, strength 2-3.
 PER_WEEK: Mapping[Category, int] = {
     Category.AEROBIC: 5,
     Category.MOBILITY: 5,
@@ -77,14 +81,43 @@ PER_WEEK: Mapping[Category, int] = {
 }
 
 
+def osteoporosis_flags(red_flags: Collection[str]) -> tuple[str, ...]:
+    """The red flags present, in bank order, after which loaded end-range spinal flexion is
+    left out (``Caution.OSTEOPOROSIS``); empty when none are.
+
+    Every finding of the fracture group counts: known osteoporosis (FRA-4), long-term
+    corticosteroids (FRA-2, which thin the bone), the age and sex risk (FRA-6) and every sign
+    of a suspected vertebral fracture (FRA-1 significant trauma, FRA-3 minor trauma over 50,
+    FRA-5 contusion over the spine). Sources: Downie et al. BMJ 2013 and Verhagen et al.
+    Eur Spine J 2016 (these are the red flags for vertebral fracture); NOGG 2022 and the Royal
+    Osteoporosis Society "Strong, Steady and Straight" consensus 2019 (with osteoporosis or a
+    vertebral fracture, avoid loaded and repeated end-range spinal flexion). Read from the
+    bank's condition groups, so a new fracture flag counts without a change here.
+    """
+    present = set(red_flags)
+    return tuple(
+        flag.id
+        for flag in red_flag_bank().flags
+        if flag.id in present and flag.condition is Condition.FRACTURE
+    )
+
+
 def excluded_by(exercise: Exercise, patient: Patient) -> str | None:
-    """Why this exercise does not suit this patient now, or None when it does."""
+    """Why this exercise does not suit this patient now, or None when it does.
+
+    The reason is a code for the clinician; the osteoporosis one names the red flags behind
+    it when there are any ("osteoporosis: FRA-1, FRA-2").
+    """
     cautions = {note.when for note in exercise.cautions}
     if patient.profile not in exercise.profiles:
         return "profile"
     if patient.lrs_high_reactivity and Caution.LRS_HIGH_REACTIVITY in cautions:
         return "lrs_high_reactivity"
-    if patient.osteoporosis and Caution.OSTEOPOROSIS in cautions:
+    if (patient.osteoporosis or patient.osteoporosis_because) and (
+        Caution.OSTEOPOROSIS in cautions
+    ):
+        if patient.osteoporosis_because:
+            return f"osteoporosis: {', '.join(patient.osteoporosis_because)}"
         return "osteoporosis"
     if patient.balance_problems and Caution.BALANCE in cautions:
         return "balance"
@@ -168,7 +201,7 @@ def suggest_program(
 
 @dataclass(frozen=True, slots=True)
 class GradedQuota:
-    """A time-contingent weekly quota for one activity (CLINICAL.md §7.3).
+    """A time-contingent weekly quota for one activity (docs/clinical/reference.md §7.3).
 
     ``baseline`` is the average measured over several days; the start is below it; each
     week adds the same ``increment``, whatever the pain, until ``goal``.

@@ -13,7 +13,7 @@ from backpath.followup.progress import Course
 from backpath.programs import charts, progress_charts
 from backpath.programs.adherence import adherence, completion_svg
 
-# The instruments drawn, in this order: pain, then function (CLINICAL.md §5).
+# The instruments drawn, in this order: pain, then function (docs/clinical/reference.md §5).
 CHARTED = ("nprs", "psk", "qbpds")
 # Dutch physical activity guideline (Gezondheidsraad 2017): 150 minutes a week, moderate.
 WEEKLY_ACTIVITY_GOAL = 150

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -11,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from backpath.care.forms import OnceForm, text, yes_no_field
 from backpath.clinical.followup import recheck_flags
 from backpath.clinical.redflags import red_flag_bank
-from backpath.followup.models import DiaryEntry, ExercisesDone, Sleep
+from backpath.followup.models import REASON_MAX, DiaryEntry, ExercisesDone, Sleep
+from backpath.followup.services import markable_flags
 
 ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
 
@@ -71,13 +73,49 @@ class DiaryForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class RecheckForm(OnceForm):
-    """The short safety check: every question must be answered yes or no."""
+    """The short safety check: every question must be answered yes or no.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    A flag the clinician documented as long-standing (``long_standing``) is asked with its
+    ``changed_question`` ("has it changed since last time?"); a "yes" to that counts as the
+    flag, like a "yes" to the question. The form carries which flags it asked that way: if
+    that changed between showing the form and sending it, those answers are cleared and the
+    patient answers the questions as they are now, so the record says what was asked.
+    """
+
+    asked_changed = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, long_standing: Collection[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         flags = red_flag_bank().by_id
+        self.changed = tuple(flag for flag in markable_flags() if flag in long_standing)
+        now = ",".join(self.changed)
+        self.fields["asked_changed"].initial = now
+        self.reworded: tuple[str, ...] = ()
+        if self.is_bound:
+            shown = str(self.data.get(self.add_prefix("asked_changed")) or "")
+            moved = set(filter(None, shown.split(","))) ^ set(self.changed)
+            self.reworded = tuple(flag for flag in recheck_flags() if flag in moved)
+            if moved:
+                data = dict(self.data.items())  # one value per field in this form
+                for flag_id in self.reworded:
+                    data.pop(self.add_prefix(flag_id), None)
+                data[self.add_prefix("asked_changed")] = now
+                self.data = data
         for flag_id in recheck_flags():
-            self.fields[flag_id] = yes_no_field(text(flags[flag_id].question))
+            flag = flags[flag_id]
+            asked = flag.changed_question if flag_id in self.changed else flag.question
+            self.fields[flag_id] = yes_no_field(text(asked or flag.question))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if self.reworded:
+            raise forms.ValidationError(
+                _(
+                    "Your physiotherapist has just updated these questions. "
+                    "Please answer the questions marked below again."
+                )
+            )
+        return cleaned
 
     def answers(self) -> dict[str, bool]:
         return {flag_id: self.cleaned_data[flag_id] == "yes" for flag_id in recheck_flags()}
@@ -93,3 +131,29 @@ class FlareForm(RecheckForm):
     )
 
     field_order = ("pain", "note")
+
+
+class LongStandingForm(OnceForm):
+    """The clinician documents a re-check symptom as long-standing, with the reason."""
+
+    flag = forms.ChoiceField(
+        label=_("Symptom"),
+        error_messages={"required": _("Choose the symptom.")},
+    )
+    reason = forms.CharField(
+        label=_("Why it is long-standing"),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX}),
+        max_length=REASON_MAX,
+        error_messages={"required": _("Write down why this symptom is long-standing.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        flags = red_flag_bank().by_id
+        self.fields["flag"].choices = [  # type: ignore[attr-defined]
+            ("", "---------"),
+            *(
+                (flag_id, f"{flag_id}: {text(flags[flag_id].meaning)}")
+                for flag_id in markable_flags()
+            ),
+        ]

@@ -12,6 +12,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,12 +70,16 @@ class CheckKind(models.TextChoices):
 
 
 class RedFlagCheck(models.Model):
-    """The short red-flag re-check (CES-1..4, NEU-1), weekly or with a flare-up report."""
+    """The short red-flag re-check (the pathway's every-session flags), weekly or with a
+    flare-up report."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="rechecks")
     kind = models.CharField(max_length=10, choices=CheckKind.choices)
     answers = models.JSONField()  # flag id -> answered yes
+    # The flags asked as "has it changed since last time?" (documented as long-standing when
+    # the patient answered); every other flag was asked with its own question.
+    changed = models.JSONField(default=list, blank=True)
     urgency = models.CharField(max_length=20)  # a backpath.clinical.redflags.Action value
     ruleset = models.CharField(max_length=40)
     # A flare-up report also says how bad the pain is and what happened.
@@ -94,6 +100,51 @@ class RedFlagCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d}"
+
+
+REASON_MAX = 2000
+
+
+class LongStandingSymptom(models.Model):
+    """A re-check symptom the clinician documented as long-standing for this episode.
+
+    While documented, the patient's re-check asks the flag's ``changed_question`` ("has it
+    changed since last time?") instead of its question; a "yes" still counts as the flag.
+    Removing it sets ``removed_at``: the history is kept, nothing is deleted.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="long_standing")
+    flag = models.CharField(max_length=10)  # a re-check flag with a changed_question
+    reason = models.TextField(max_length=REASON_MAX)
+    documented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    documented_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submission = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("long-standing symptom")
+        verbose_name_plural = _("long-standing symptoms")
+        ordering = ("documented_at",)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("episode", "flag"),
+                condition=Q(removed_at__isnull=True),
+                name="one_active_long_standing_symptom",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="") & Q(LessThanOrEqual(Length("reason"), REASON_MAX)),
+                name="long_standing_reason_given",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.flag} {self.episode}"
 
 
 class Measurement(models.Model):

@@ -1,4 +1,4 @@
-"""Writes between visits: diary, re-checks, measurements and the alerts they raise.
+"""Writes between visits: diary, re-checks, long-standing symptoms, measurements and alerts.
 
 Each write is one transaction with an audit event. An alert is raised at most once per
 episode, kind and key (a database constraint), and the clinicians' email about a red flag
@@ -10,7 +10,7 @@ channel for health data).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,7 @@ from backpath.clinical.followup import (
     overdue_alert,
     progress_alert,
     recheck,
+    recheck_flags,
     red_flag_alert,
     returned_alert,
     week_of,
@@ -41,9 +42,18 @@ from backpath.clinical.followup import (
 from backpath.clinical.instruments import instrument
 from backpath.clinical.language import Lang
 from backpath.clinical.progress import Change, change, progress_decision
+from backpath.clinical.redflags import red_flag_bank
 from backpath.clinical.scoring import Score, score
 from backpath.clinical.stratification import Profile
-from backpath.followup.models import Alert, CheckKind, DiaryEntry, Measurement, RedFlagCheck
+from backpath.followup.models import (
+    REASON_MAX,
+    Alert,
+    CheckKind,
+    DiaryEntry,
+    LongStandingSymptom,
+    Measurement,
+    RedFlagCheck,
+)
 
 
 def diary_save(
@@ -67,16 +77,24 @@ def recheck_record(
     submission: uuid.UUID | None,
     pain: int | None = None,
     note: str = "",
+    changed: Collection[str] = (),
 ) -> RedFlagCheck:
-    """Store a re-check; a finding that stops care alerts the clinicians at once."""
+    """Store a re-check; a finding that stops care alerts the clinicians at once.
+
+    ``changed`` names the flags asked as "has it changed since last time?" (documented as
+    long-standing); a "yes" to those counts as the flag all the same.
+    """
     if earlier := record_for_submission(RedFlagCheck, submission, episode=episode):
         return earlier
+    if unknown := sorted(set(changed) - set(markable_flags())):
+        raise ValueError(f"changed: no changed question for {', '.join(unknown)}")
     result = recheck(answers)
     with transaction.atomic():
         check = RedFlagCheck.objects.create(
             episode=episode,
             kind=kind,
             answers=dict(answers),
+            changed=[flag for flag in recheck_flags() if flag in changed],
             urgency=result.urgency.value,
             ruleset=result.ruleset,
             pain=pain,
@@ -89,6 +107,81 @@ def recheck_record(
             raise_alert(episode, flare_alert(pain), key=str(check.id))
         audit(actor, episode.clinic_id, f"recheck.{kind}", check.id)
     return check
+
+
+def markable_flags() -> tuple[str, ...]:
+    """The re-check flags a clinician may document as long-standing: those that have a
+    question to ask instead ("has it changed since last time?")."""
+    flags = red_flag_bank().by_id
+    return tuple(f for f in recheck_flags() if flags[f].changed_question is not None)
+
+
+def long_standing_flags(episode: Episode) -> frozenset[str]:
+    """The flags documented as long-standing for the episode now (asked as "changed?")."""
+    rows = LongStandingSymptom.objects.filter(episode=episode, removed_at__isnull=True)
+    return frozenset(rows.values_list("flag", flat=True)) & frozenset(markable_flags())
+
+
+def _active_long_standing(episode: Episode, flag: str) -> LongStandingSymptom | None:
+    return LongStandingSymptom.objects.filter(
+        episode=episode, flag=flag, removed_at__isnull=True
+    ).first()
+
+
+def long_standing_document(
+    *, actor: User, episode: Episode, flag: str, reason: str, submission: uuid.UUID | None
+) -> LongStandingSymptom:
+    """Document a re-check symptom as long-standing; the re-check then asks "has it changed?".
+
+    Sending the same form twice (also twice at once), or documenting a flag that is
+    documented already, returns the stored row.
+    """
+    if flag not in markable_flags():
+        raise ValueError(f"{flag}: not a re-check flag with a changed question")
+    reason = reason.strip()
+    if not reason or len(reason) > REASON_MAX:
+        raise ValueError(f"reason: required, at most {REASON_MAX} characters")
+    if earlier := record_for_submission(LongStandingSymptom, submission, episode=episode):
+        return earlier
+    try:
+        with transaction.atomic():
+            row = LongStandingSymptom.objects.create(
+                episode=episode,
+                flag=flag,
+                reason=reason,
+                documented_by=actor,
+                submission=submission,
+            )
+            audit(actor, episode.clinic_id, "long_standing.document", row.id)
+    except IntegrityError:
+        # The same submit raced this one, or the flag is documented already (another tab).
+        found = record_for_submission(
+            LongStandingSymptom, submission, episode=episode
+        ) or _active_long_standing(episode, flag)
+        if found is None:
+            raise
+        return found
+    return row
+
+
+def long_standing_remove(*, actor: User, episode: Episode, flag: str) -> LongStandingSymptom | None:
+    """The symptom is no longer documented as long-standing: the usual question is asked again.
+
+    The row stays, marked removed. Nothing documented (a second click) changes nothing.
+    """
+    with transaction.atomic():
+        row = _active_long_standing(episode, flag)
+        if row is None:
+            return None
+        removed_at = timezone.now()
+        updated = LongStandingSymptom.objects.filter(pk=row.pk, removed_at__isnull=True).update(
+            removed_at=removed_at, removed_by=actor
+        )
+        if not updated:
+            return None
+        audit(actor, episode.clinic_id, "long_standing.remove", row.id)
+    row.removed_at, row.removed_by = removed_at, actor
+    return row
 
 
 def raise_alert(episode: Episode, spec: AlertSpec, *, key: str) -> Alert | None:

@@ -13,22 +13,24 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backpath.accounts.models import User
 from backpath.care.access import access_episode, current_episode
-from backpath.care.forms import InstrumentsForm, lang
+from backpath.care.forms import InstrumentsForm, lang, text
 from backpath.care.models import Episode
 from backpath.care.portal_views import patient_required
 from backpath.care.views import clinician_required
 from backpath.clinical.instruments import instrument
+from backpath.clinical.redflags import red_flag_bank
 from backpath.education.modules import modules
 from backpath.followup import services
 from backpath.followup.charts import PHONE_WIDTH, progress_charts_for
-from backpath.followup.forms import DiaryForm, FlareForm, RecheckForm
-from backpath.followup.models import CheckKind, RedFlagCheck
+from backpath.followup.forms import DiaryForm, FlareForm, LongStandingForm, RecheckForm
+from backpath.followup.models import CheckKind, LongStandingSymptom, RedFlagCheck
 from backpath.followup.progress import course, occasion_label
 from backpath.followup.selectors import alerts_for, between_visits
 from backpath.learning.views import module_html
@@ -83,6 +85,7 @@ def _store_check(user: User, episode: Episode, form: RecheckForm, kind: CheckKin
         submission=form.cleaned_data["submission"],
         pain=form.cleaned_data["pain"] if flare else None,
         note=form.cleaned_data["note"] if flare else "",
+        changed=form.changed,
     )
     return redirect("recheck_result", check.id)
 
@@ -93,7 +96,7 @@ def recheck(request: HttpRequest) -> HttpResponse:
     user, episode = _patient(request)
     if episode is None:
         return _no_episode(request, _("Safety check"))
-    form = RecheckForm(request.POST or None)
+    form = RecheckForm(request.POST or None, long_standing=services.long_standing_flags(episode))
     if request.method == "POST" and form.is_valid():
         return _store_check(user, episode, form, CheckKind.WEEKLY)
     return _recheck_page(request, episode, form, "followup/recheck.html")
@@ -109,7 +112,7 @@ def flare(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             raise Http404
         return render(request, "followup/flare.html", {"plan": plan})
-    form = FlareForm(request.POST or None)
+    form = FlareForm(request.POST or None, long_standing=services.long_standing_flags(episode))
     if request.method == "POST" and form.is_valid():
         return _store_check(user, episode, form, CheckKind.FLARE)
     return _recheck_page(request, episode, form, "followup/flare.html", plan=plan)
@@ -202,10 +205,64 @@ def portal_progress(request: HttpRequest) -> HttpResponse:
 
 
 @clinician_required
+@require_http_methods(["GET", "POST"])
 def episode_progress(request: HttpRequest, episode_id: str) -> HttpResponse:
+    """The clinician's progress page. Its posts document a re-check symptom as long-standing
+    (``action=document``) or remove that again (``action=remove``)."""
     user: User = request.user  # type: ignore[assignment]
     episode = access_episode(user, episode_id, need_clinician=True)
+    if request.method != "POST":
+        return _progress_page(request, episode, LongStandingForm())
+    here = reverse("episode_progress", args=[episode.id]) + "#long-standing"
+    if request.POST.get("action") == "remove":
+        removed = services.long_standing_remove(
+            actor=user, episode=episode, flag=request.POST.get("flag", "")
+        )
+        if removed is not None:
+            messages.success(
+                request,
+                _("%(flag)s is asked with its usual question again.") % {"flag": removed.flag},
+            )
+        return redirect(here)
+    form = LongStandingForm(request.POST)
+    if not form.is_valid():
+        return _progress_page(request, episode, form, status=400)
+    row = services.long_standing_document(
+        actor=user,
+        episode=episode,
+        flag=form.cleaned_data["flag"],
+        reason=form.cleaned_data["reason"],
+        submission=form.cleaned_data["submission"],
+    )
+    messages.success(
+        request,
+        _("%(flag)s is documented as long-standing: the patient is asked whether it has changed.")
+        % {"flag": row.flag},
+    )
+    return redirect(here)
+
+
+def _long_standing_rows(episode: Episode) -> list[dict[str, Any]]:
+    flags = red_flag_bank().by_id
+    rows = LongStandingSymptom.objects.filter(episode=episode).select_related(
+        "documented_by", "removed_by"
+    )
+    return [
+        {
+            "row": row,
+            "meaning": text(flags[row.flag].meaning),
+            "asked": text(question) if (question := flags[row.flag].changed_question) else "",
+        }
+        for row in rows.order_by("-documented_at")
+        if row.flag in flags
+    ]
+
+
+def _progress_page(
+    request: HttpRequest, episode: Episode, form: LongStandingForm, *, status: int = 200
+) -> HttpResponse:
     state = between_visits(episode, timezone.localdate(), lang().value)
+    rows = _long_standing_rows(episode)
     return render(
         request,
         "followup/episode_progress.html",
@@ -219,8 +276,12 @@ def episode_progress(request: HttpRequest, episode_id: str) -> HttpResponse:
             "rechecks": list(episode.rechecks.order_by("-created_at")[:20]),
             "alerts": list(episode.alerts.select_related("resolved_by").order_by("-created_at")),
             "instrument_names": [instrument(i).abbreviation for i in MEASURED],
+            "long_standing": [r for r in rows if r["row"].removed_at is None],
+            "long_standing_removed": [r for r in rows if r["row"].removed_at is not None],
+            "long_standing_form": form,
             **_charts(episode, width=charts.WIDTH),  # a desktop screen
         },
+        status=status,
     )
 
 

@@ -25,6 +25,7 @@ from backpath.exercises.programs import (
     Patient,
     exercises_for_activities,
     filter_library,
+    osteoporosis_flags,
     suggest_program,
 )
 from backpath.programs import booklets, services
@@ -54,8 +55,9 @@ def _builder_patient(
         level=level,
         equipment=equipment if equipment is not None else DEFAULT_EQUIPMENT,
         fear_of_movement="fear_of_movement" in factors,
-        # FRA-6 (demographic risk of osteoporotic fracture): leave loaded flexion out.
-        osteoporosis="FRA-6" in flags,
+        # Any fracture finding (known osteoporosis, long-term corticosteroids, the age and sex
+        # risk, a suspected fracture): leave loaded end-range flexion out, naming the flags.
+        osteoporosis_because=osteoporosis_flags(flags),
     )
 
 

@@ -237,7 +237,7 @@ class TestScoreCsv:
         assert code == 0
         assert out.splitlines() == [
             "total,band,answered,missing,valid",
-            "7,severe,1,,true",
+            "7,moderate,1,,true",
             "3,mild,1,,true",
         ]
 
@@ -264,7 +264,7 @@ class TestScoreCsv:
         code, out, err = run(capsys, "score", "nprs", "--csv", path)
         assert code == 2
         assert f"{path}: line 2: not readable CSV (field larger than field limit" in err
-        assert out.splitlines()[1:] == ["B,4,moderate,1,,true"]
+        assert out.splitlines()[1:] == ["B,4,mild,1,,true"]
 
     def test_it_rejects_a_file_and_csv_together(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
@@ -453,5 +453,5 @@ def test_it_finds_the_id_column_anywhere_and_reports_rows_too_short_to_have_one(
     path = write(tmp_path, "in.csv", "q1,id\n5,A\n6\n")
     code, out, err = run(capsys, "score", "nprs", "--csv", path)
     assert code == 2
-    assert out.splitlines()[1:] == ["A,5,moderate,1,,true"]
+    assert out.splitlines()[1:] == ["A,5,mild,1,,true"]
     assert f"{path}: line 3: row: too few cells" in err

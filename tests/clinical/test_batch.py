@@ -102,3 +102,27 @@ def test_it_stops_remembering_at_its_limit_but_keeps_scoring(
         ("2", "mild", "1", "", "true"),
         ("2", "mild", "1", "", "true"),
     ]
+
+
+def test_it_rounds_a_mean_half_up_like_a_single_response() -> None:
+    """Issue #10: (2 + 2 + 2 + 3) / 4 = 2.25 is 2.3 in a batch as in the app, not 2.2."""
+    scorer = RowScorer(instrument("psk"), ["q1", "q2", "q3", "q4", "q5"])
+    assert scorer.score(["2", "2", "2", "3", ""])[0] == "2.3"
+    assert scorer.score(["4", "4", "4", "5", ""])[0] == "4.3"
+    assert scorer.score(["1", "2", "", "", ""])[0] == "1.5"
+
+
+MEAN_COLUMNS = ["q1", "q2", "q3", "q4", "q5"]
+mean_rows = st.tuples(*[st.sampled_from([*map(str, range(11)), ""]) for _ in MEAN_COLUMNS])
+
+
+@pytest.mark.parametrize("instrument_id", ["psk", "psfs"])
+@given(rows=st.lists(mean_rows, min_size=1, max_size=20))
+def test_it_gives_the_single_response_mean_for_every_row(
+    instrument_id: str, rows: list[tuple[str, ...]]
+) -> None:
+    definition = instrument(instrument_id)
+    scorer = RowScorer(definition, MEAN_COLUMNS)
+    for row in rows + rows:  # the second time from the scorer's memory
+        answers = {c: (int(v) if v else None) for c, v in zip(MEAN_COLUMNS, row, strict=True)}
+        assert scorer.score(row) == output_cells(score(definition, answers))

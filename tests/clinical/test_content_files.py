@@ -118,6 +118,17 @@ def first_flag_with_escalation(data: dict[str, Any]) -> dict[str, Any]:
         ),
         (lambda d: d["flags"][0].update(citation="nobody2099"), "citations not in the registry"),
         (lambda d: d["flags"][0].update(strength="medium"), "strength"),
+        (
+            lambda d: next(f for f in d["flags"] if f["id"] == "GEN-1").update(
+                changed_question={"nl": "Veranderd?", "en": "Changed?"}
+            ),
+            "only a patient question",
+        ),
+        (
+            lambda d: d["combinations"].append(copy.deepcopy(d["combinations"][0])),
+            "combination ids must be unique",
+        ),
+        (lambda d: d["combinations"][0].update(any_of=["NOPE-2"]), "unknown flags"),
     ],
 )
 def test_it_rejects_an_inconsistent_red_flag_bank(mutate: Mutation, problem: str) -> None:
@@ -132,6 +143,11 @@ def test_it_rejects_an_inconsistent_red_flag_bank(mutate: Mutation, problem: str
         (lambda d: d["components"][0].update(citation="nobody2099"), "registry"),
         (lambda d: d["evaluations"][0].update(instruments=["nope"]), "unknown instruments"),
         (lambda d: d["budgets"]["low"].update(max_sessions=0), "max_sessions"),
+        (lambda d: d["hold"].update(drop=["reiki"]), "hold names interventions"),
+        (
+            lambda d: d["hold"]["patient"].update(yoga={"nl": "Yoga", "en": "Yoga"}),
+            "hold patient texts name unknown components",
+        ),
     ],
 )
 def test_it_rejects_inconsistent_pathway_rules(mutate: Mutation, problem: str) -> None:

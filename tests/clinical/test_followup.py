@@ -43,7 +43,7 @@ NONE = dict.fromkeys(recheck_flags(), False)
 
 
 def test_the_recheck_asks_the_pathways_every_session_flags() -> None:
-    assert recheck_flags() == ("CES-1", "CES-2", "CES-3", "CES-4", "NEU-1")
+    assert recheck_flags() == ("CES-1", "CES-6", "CES-2", "CES-3", "CES-4", "NEU-1")
 
 
 def test_a_recheck_with_no_yes_finds_nothing() -> None:

@@ -159,3 +159,34 @@ def test_the_gp_answer_releases_the_hold() -> None:
     assert released.classification.category.value == "lbp"
     assert released.reasons[0].rule == "PW-GP-ANSWER"
     assert "physiotherapy may go on" in released.reasons[0].text(Lang.EN)
+
+
+@pytest.mark.parametrize(
+    ("age", "first_episode", "unscreened"),
+    [
+        (51, None, ("MAL-5",)),
+        (19, None, ("MAL-9",)),
+        (35, None, ()),
+        (51, False, ()),
+        (19, True, ()),
+    ],
+)
+def test_an_unasked_first_episode_leaves_its_derived_flags_unscreened(
+    age: int, first_episode: bool | None, unscreened: tuple[str, ...]
+) -> None:
+    """MAL-5 (Verhagen 2016) and MAL-9 (AHCPR 1994) need the first-episode answer."""
+    complaint = {} if first_episode is None else {"first_episode": first_episode}
+    result = assess(parse_intake(minimal(patient={"age": age}, complaint=complaint)))
+    assert result.triage.unscreened == unscreened
+    if unscreened:
+        assert result.triage.urgency.value != "none"
+
+
+def test_unrelieved_pain_without_a_pain_score_leaves_pain_2_unscreened() -> None:
+    """PAIN-2 (NHG 2017) needs the NPRS: without it the result says so."""
+    result = assess(parse_intake(minimal(red_flags=screened("PAIN-1"))))
+    assert result.triage.unscreened == ("PAIN-2",)
+    scored = assess(
+        parse_intake(minimal(red_flags=screened("PAIN-1"), answers={"nprs": {"q1": 3}}))
+    )
+    assert scored.triage.unscreened == ()

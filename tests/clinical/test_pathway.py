@@ -97,6 +97,27 @@ def test_it_puts_contact_with_the_gp_first_when_asked() -> None:
     assert held.hold.rule == "PW-HOLD-GP"
 
 
+@pytest.mark.parametrize("profile", list(Profile))
+@pytest.mark.parametrize("diagnosis", list(Diagnosis))
+def test_a_held_plan_offers_no_hands_on_care_and_no_false_reassurance(
+    profile: Profile, diagnosis: Diagnosis
+) -> None:
+    """KNGF 2021 C.4.1 (fracture is a serious harm of manipulation), Finucane 2020 (IFOMPT):
+    while the GP has not answered, manipulation and massage are never given; the patient is
+    not told the pain passes by itself; the "no imaging without red flags" line goes."""
+    held = care_plan(profile, diagnosis, START, refer_first=True)
+    verdicts = {entry.id: entry.verdict for entry in held.not_recommended}
+    assert verdicts["spinal_manipulation"] is Verdict.NEVER
+    assert verdicts["massage"] is Verdict.NEVER
+    assert "imaging" not in verdicts
+    for component in held.components:
+        assert "by itself" not in component.patient.en
+        assert "vanzelf" not in component.patient.nl
+    free = care_plan(profile, diagnosis, START)
+    assert Verdict.NEVER not in {entry.verdict for entry in free.not_recommended}
+    assert "imaging" in {entry.id for entry in free.not_recommended}
+
+
 def test_it_applies_a_clinic_session_budget() -> None:
     budgets = session_budgets({Profile.LOW: 2})
     assert care_plan(Profile.LOW, Diagnosis.LBP, START, budgets=budgets).max_sessions == 2

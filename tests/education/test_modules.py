@@ -1,5 +1,6 @@
-"""The education modules (KNGF 2021 C.1; CLINICAL.md §8): complete, bilingual, in reassuring
-words, sequenced per risk profile, and loud, naming file and field, when a file breaks."""
+"""The education modules (KNGF 2021 C.1; docs/clinical/reference.md §8): complete, bilingual, in
+reassuring words, sequenced per risk profile, and loud, naming file and field, when a file
+breaks."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from backpath.education.modules import (
     modules,
 )
 
-# One module per theme of the brief (CLINICAL.md §7.5, §8).
+# One module per theme of the brief (docs/clinical/reference.md §7.5, §8).
 TOPICS = {
     "what_is_low_back_pain",
     "good_prognosis",
@@ -46,6 +47,23 @@ PSYCHOSOCIAL = {
     "sleep",
 }
 INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jullie|jezelf)\b", re.IGNORECASE)
+SAFETY_NET_MOST_WORDS = 360
+
+# Screening makes a serious cause very unlikely; it cannot exclude one (issue #10). Catches
+# "exclude(s/d)", "rule(s/d) out", "uitsluiten", "uit te sluiten", "uitgesloten" and the split
+# Dutch verb ("sluit ... uit").
+EXCLUDES = re.compile(
+    r"\b(exclu\w*|rul(?:e|es|ed|ing)\s+out|uit\s*(?:te\s+)?sluit\w*|uitgesloten"
+    r"|sluit(?:en|t)?\b[^.;:!?]{0,60}?\buit)\b",
+    re.IGNORECASE,
+)
+# The low back ends at the gluteal folds (NHG 2017: "tussen de onderste ribben en de
+# bilplooien"), not at the top of the buttocks or the cleft between them.
+BUTTOCKS_TOP = re.compile(
+    r"top of the buttocks|upper buttocks|bovenkant van de billen|bilnaad", re.IGNORECASE
+)
+# Not true for everyone: a patient with a radicular syndrome reads the same modules.
+HEALTHY_AND_STRONG = re.compile(r"healthy and strong|gezond en sterk", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +101,12 @@ class TestContent:
 
     def test_it_keeps_every_body_short(self, loaded: Mapping[str, Module]) -> None:
         for module in loaded.values():
+            # The safety net lists every warning sign under its action (issue #10): a longer
+            # but scannable list of short lines.
+            most = SAFETY_NET_MOST_WORDS if module.id == SAFETY_NET else 300
             for lang in ("nl", "en"):
                 words = len(getattr(module.body, lang).split())
-                assert 150 <= words <= 300, f"{module.id}: body.{lang} has {words} words"
+                assert 150 <= words <= most, f"{module.id}: body.{lang} has {words} words"
 
     def test_it_keeps_the_markers_out_of_the_bodies(self, loaded: Mapping[str, Module]) -> None:
         for module in loaded.values():
@@ -112,6 +133,69 @@ class TestContent:
             for module in loaded.values()
             for where, lang, text in patient_texts(module)
             if forbidden_words(text)
+        ]
+        assert found == []
+
+    def test_it_never_says_screening_excludes_a_cause(self, loaded: Mapping[str, Module]) -> None:
+        found = [
+            (module.id, where, lang, match.group(0))
+            for module in loaded.values()
+            for where, lang, text in patient_texts(module)
+            for match in EXCLUDES.finditer(text)
+        ]
+        assert found == []
+
+    def test_it_says_screening_makes_a_serious_cause_very_unlikely(
+        self, loaded: Mapping[str, Module]
+    ) -> None:
+        body = loaded["serious_causes_and_scans"].body
+        assert "heel onwaarschijnlijk" in body.nl
+        assert "very unlikely" in body.en
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "questions to rule out a serious cause",
+            "this rules out cancer",
+            "we exclude a fracture",
+            "a serious cause is excluded",
+            "om een ernstige oorzaak uit te sluiten",
+            "een ernstige oorzaak uitsluiten",
+            "kanker is uitgesloten",
+            "de fysiotherapeut sluit een ernstige oorzaak uit",
+        ],
+    )
+    def test_it_would_catch_excluding_wording(self, text: str) -> None:
+        assert EXCLUDES.search(text)
+
+    @pytest.mark.parametrize(
+        "text", ["a serious cause is very unlikely", "sluit de deur", "uitstralen", "buiten"]
+    )
+    def test_it_leaves_unlikely_wording(self, text: str) -> None:
+        assert not EXCLUDES.search(text)
+
+    def test_it_ends_the_low_back_at_the_gluteal_folds(self, loaded: Mapping[str, Module]) -> None:
+        found = [
+            (module.id, where, lang)
+            for module in loaded.values()
+            for where, lang, text in patient_texts(module)
+            if BUTTOCKS_TOP.search(text)
+        ]
+        assert found == []
+        body = loaded["what_is_low_back_pain"].body
+        assert "tussen de onderste ribben en de bilplooien" in body.nl
+        assert "gluteal folds" in body.en
+
+    def test_it_never_calls_every_back_healthy_and_strong(
+        self, loaded: Mapping[str, Module]
+    ) -> None:
+        # The curriculum depends on the risk profile only, so a patient with a radicular
+        # syndrome reads every module too: no module may promise a healthy, strong back.
+        found = [
+            (module.id, where, lang)
+            for module in loaded.values()
+            for where, lang, text in patient_texts(module)
+            if HEALTHY_AND_STRONG.search(text)
         ]
         assert found == []
 
@@ -288,6 +372,56 @@ class TestBrokenFiles:
     def test_it_refuses_a_file_without_front_matter(self, folder: Path) -> None:
         message = self.broken(folder, lambda t: t.split("---", 2)[2])
         assert message.startswith("modules/stay_active.md: front matter:")
+
+    def test_it_takes_the_markers_out_of_the_body(self, folder: Path) -> None:
+        path = folder / f"{SAFETY_NET}.md"
+        assert "<!-- CES-1 -->" in path.read_text(encoding="utf-8")
+        module = load_modules(folder)[SAFETY_NET]
+        assert "<!--" not in module.body.nl + module.body.en
+        assert module.sections.nl
+        assert module.sections.en
+
+    def test_it_refuses_an_unknown_action_marker(self, folder: Path) -> None:
+        message = self.broken(
+            folder,
+            lambda t: t.replace("<!-- action: refer_gp -->", "<!-- action: this_week -->", 1),
+            SAFETY_NET,
+        )
+        assert message.startswith(f"modules/{SAFETY_NET}.md: body.nl: line ")
+        assert "unknown action 'this_week'" in message
+
+    def test_it_refuses_a_marker_that_is_no_flag_id(self, folder: Path) -> None:
+        message = self.broken(
+            folder, lambda t: t.replace("<!-- CES-1 -->", "<!-- cauda equina -->", 1), SAFETY_NET
+        )
+        assert message.startswith(f"modules/{SAFETY_NET}.md: body.nl: line ")
+        assert "'cauda equina'" in message
+
+    def test_it_refuses_an_unclosed_marker(self, folder: Path) -> None:
+        message = self.broken(
+            folder, lambda t: t.replace("<!-- CES-1 -->", "<!-- CES-1", 1), SAFETY_NET
+        )
+        assert message.startswith(f"modules/{SAFETY_NET}.md: body.nl: line ")
+        assert "not closed" in message
+
+    def test_it_refuses_a_sign_before_any_action(self, folder: Path) -> None:
+        message = self.broken(
+            folder, lambda t: t.replace("<!-- action: emergency -->", "", 1), SAFETY_NET
+        )
+        assert message.startswith(f"modules/{SAFETY_NET}.md: body.nl: line ")
+        assert "before any action marker" in message
+
+    def test_it_refuses_english_markers_that_differ_from_the_dutch(self, folder: Path) -> None:
+        def edit(text: str) -> str:
+            dutch, english = text.split("<!-- en -->")
+            return dutch + "<!-- en -->" + english.replace("<!-- NEU-4 -->", "<!-- NEU-1 -->")
+
+        message = self.broken(folder, edit, SAFETY_NET)
+        assert message.startswith(f"modules/{SAFETY_NET}.md: body.en: its markers differ")
+
+    def test_it_refuses_sections_in_the_front_matter(self, folder: Path) -> None:
+        message = self.broken(folder, lambda t: t.replace("week: 1", "week: 1\nsections: {}"))
+        assert message.startswith("modules/stay_active.md: sections:")
 
     def test_it_refuses_a_missing_safety_net(self, folder: Path) -> None:
         (folder / f"{SAFETY_NET}.md").unlink()

@@ -1,6 +1,6 @@
-"""The prevention checks (CLINICAL.md §7.5): every rule at its boundary, answers refused by
-field, advice that is never empty, sourced, and in reassuring words, and loud, naming file
-and field, when the data file breaks."""
+"""The prevention checks (docs/clinical/reference.md §7.5): every rule at its boundary, answers
+refused by field, advice that is never empty, sourced, and in reassuring words, and loud,
+naming file and field, when the data file breaks."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The packaged exercise library (KNGF 2021 C.2; CLINICAL.md §7): complete, bilingual, linked
-both ways, in reassuring words, and loud, naming file and field, when a file breaks."""
+"""The packaged exercise library (KNGF 2021 C.2; docs/clinical/reference.md §7): complete,
+bilingual, linked both ways, in reassuring words, and loud, naming file and field, when a
+file breaks."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from backpath.exercises.library import (
 
 Mutation = Callable[[dict[str, Any]], None]
 
-# Words that make the back sound fragile (KNGF 2021 C.1 language; CLINICAL.md §7.5).
+# Words that make the back sound fragile (KNGF 2021 C.1 language; docs/clinical/reference.md §7.5).
 FORBIDDEN = re.compile(
     r"\b(slijtage|degeneratie\w*|schade|wear and tear|degenerat\w*|damag\w*|injur\w*)\b",
     re.IGNORECASE,
@@ -158,7 +159,8 @@ class TestLinksAndDosage:
     def test_it_doses_each_kind_of_exercise_in_its_own_unit(
         self, exercises: Mapping[str, Exercise]
     ) -> None:
-        """CLINICAL.md §7.4: minutes for aerobic and relaxation, held stretches, 8-12 reps."""
+        """Clinical reference §7.4 (docs/clinical/reference.md): minutes for aerobic and relaxation,
+        held stretches, 8-12 reps."""
         for exercise in exercises.values():
             dose = exercise.dosage
             if exercise.category in (Category.AEROBIC, Category.RELAXATION):

@@ -1,4 +1,5 @@
-"""The program builder and graded-activity quotas (KNGF 2021 C.2/C.3; CLINICAL.md §7.3)."""
+"""The program builder and graded-activity quotas (KNGF 2021 C.2/C.3; clinical reference
+§7.3, docs/clinical/reference.md)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from backpath.exercises.programs import (
     excluded_by,
     exercises_for_activities,
     filter_library,
+    osteoporosis_flags,
     suggest_program,
 )
 
@@ -123,6 +125,41 @@ def test_it_respects_equipment_balance_osteoporosis_and_profile() -> None:
     assert excluded_by(LIBRARY["low_only"], Patient(Profile.HIGH, level=5)) == "profile"
     spine = exercise("roll_up", Category.MOBILITY, 1, cautions=[caution(Caution.OSTEOPOROSIS)])
     assert excluded_by(spine, Patient(Profile.LOW, osteoporosis=True)) == "osteoporosis"
+
+
+@pytest.mark.parametrize(
+    "flag",
+    [
+        "FRA-1",  # pain after a bad fall or accident: suspected fracture
+        "FRA-2",  # long-term corticosteroids
+        "FRA-3",  # over 50, pain after a minor fall, lifting or bending: suspected fracture
+        "FRA-4",  # known osteoporosis
+        "FRA-5",  # contusion over the spine: suspected fracture
+        "FRA-6",  # age and sex
+    ],
+)
+def test_it_sets_the_osteoporosis_caution_for_every_fracture_flag(flag: str) -> None:
+    assert osteoporosis_flags({flag, "CES-1", "MAL-3"}) == (flag,)
+    spine = exercise("roll_up", Category.MOBILITY, 1, cautions=[caution(Caution.OSTEOPOROSIS)])
+    patient = Patient(Profile.LOW, osteoporosis_because=osteoporosis_flags([flag]))
+    assert excluded_by(spine, patient) == f"osteoporosis: {flag}"
+    assert "roll_up" not in ids(suggest_program(patient, {**LIBRARY, "roll_up": spine}))
+
+
+def test_it_names_every_fracture_flag_in_bank_order() -> None:
+    assert osteoporosis_flags(["FRA-6", "FRA-2", "FRA-1"]) == ("FRA-1", "FRA-2", "FRA-6")
+    spine = exercise("roll_up", Category.MOBILITY, 1, cautions=[caution(Caution.OSTEOPOROSIS)])
+    patient = Patient(Profile.LOW, osteoporosis_because=("FRA-2", "FRA-6"))
+    assert excluded_by(spine, patient) == "osteoporosis: FRA-2, FRA-6"
+
+
+def test_it_leaves_the_caution_off_without_a_fracture_flag() -> None:
+    # Thoracic pain (MAL-8) also counts towards fracture in the two-weak-signs rule, but is
+    # no finding of the fracture group itself; unknown ids are ignored.
+    assert osteoporosis_flags([]) == ()
+    assert osteoporosis_flags(["CES-1", "MAL-8", "NEU-4", "NO-SUCH-1"]) == ()
+    spine = exercise("roll_up", Category.MOBILITY, 1, cautions=[caution(Caution.OSTEOPOROSIS)])
+    assert excluded_by(spine, Patient(Profile.LOW)) is None
 
 
 def test_it_skips_a_slot_nothing_fills() -> None:

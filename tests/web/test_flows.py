@@ -35,7 +35,7 @@ from backpath.care.models import (
 )
 from backpath.clinical.instruments import instrument
 from backpath.clinical.language import Lang
-from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
+from backpath.clinical.redflags import Action, AskedOf, Condition, red_flag_bank
 from backpath.clinical.stratification import PROFILE_LABELS, Profile
 from backpath.web.templatetags.backpath import source_label
 from tests.web.personas import World, low_risk_answers, submit_intake
@@ -278,7 +278,9 @@ def test_it_stops_the_intake_at_a_same_day_red_flag(english: World) -> None:
 
     urgent = ben.get(url("intake_urgent", episode))
     assert urgent.status_code == 200
-    assert en(red_flag_bank().actions[Action.SAME_DAY].patient) in html(urgent)
+    # A cauda equina sign: "call your GP now" (NHG-LRS 2015), not the general "today".
+    cauda_equina = red_flag_bank().conditions[Condition.CAUDA_EQUINA].advice[Action.SAME_DAY]
+    assert en(cauda_equina.patient) in html(urgent)
     assert 'href="tel:112"' not in html(urgent)
 
     stored = refreshed(episode)
@@ -308,6 +310,7 @@ def test_it_stops_the_intake_at_a_same_day_red_flag(english: World) -> None:
     dashboard = claire.get(reverse("dashboard"))
     assert "Ben Test" not in section_text(dashboard, "Needs your attention")
     detail = claire.get(url("episode_detail", episode))
+    assert en(cauda_equina.clinician) in html(detail)
     assert "I have contacted the patient" not in html(detail)
     assert "Seen by Claire" in html(detail)
 

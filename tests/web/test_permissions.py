@@ -68,6 +68,7 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("episode_open", "post", patient("episode_open"), STAFF_X),
     ("episode_detail", "get", episode("episode_detail"), STAFF_X),
     ("urgent_seen", "post", episode("urgent_seen"), STAFF_X),
+    ("gp_answer", "post", episode("gp_answer"), STAFF_X),
     ("review", "get", episode("review"), STAFF_X),
     ("plan_detail", "get", episode("plan_detail"), STAFF_X),
     ("plan_adjust", "get", episode("plan_adjust"), STAFF_X),
@@ -153,6 +154,8 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("questionnaire", "post", lambda w: reverse("questionnaire", args=[amy_due(w)]), AMY_ONLY),
     ("portal_progress", "get", plain("portal_progress"), PATIENTS),
     ("episode_progress", "get", episode("episode_progress"), STAFF_X),
+    # Its posts document a symptom as long-standing or remove that (an empty one: 400).
+    ("episode_progress", "post", episode("episode_progress"), STAFF_X),
     # Nobody in the world is discharged yet: there is nothing to come back from (a post
     # while in care goes back to the patient's home page).
     ("come_back", "get", plain("come_back"), NOBODY),

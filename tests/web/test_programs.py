@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from backpath.exercises.library import library
+from backpath.care import selectors, services
+from backpath.care.models import Episode
+from backpath.exercises.library import Category, Caution, library
+from backpath.exercises.programs import excluded_by
 from backpath.programs.models import ExerciseLog, Program, Quota
-from tests.web.personas import World
+from backpath.programs.views import _builder_patient
+from tests.web.personas import World, low_risk_answers, no_flags, review
 
 
 def edit_url(world: World) -> str:
@@ -142,3 +148,74 @@ def test_it_refuses_an_impossible_pain_score(world: World, pain: str) -> None:
     )
     assert response.status_code == 302
     assert not ExerciseLog.objects.exists()
+
+
+def ben_with_flag(world: World, flag: str | None) -> Episode:
+    """Ben through the intake and the review, answering yes to ``flag`` only."""
+    episode = world.ben_episode
+    yes = {flag: True} if flag else {}
+    services.intake_save_safety(
+        actor=world.claire,
+        episode=episode,
+        red_flags=no_flags() | yes,
+        facts={"smoker": False, "cardiovascular_disease": False},
+    )
+    services.intake_submit(
+        actor=world.claire,
+        episode=episode,
+        description="Low back pain.",
+        complaint={
+            "onset": (timezone.localdate() - timedelta(weeks=1)).isoformat(),
+            "leg_pain": "none",
+            "leg_pain_dominant": False,
+            "first_episode": False,
+        },
+        answers=low_risk_answers(),
+        item_notes={},
+        instrument_versions={},
+    )
+    review(world.claire, episode)
+    return episode
+
+
+def without_plain_mobility(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library whose only mobility exercises carry the osteoporosis caution, so the
+    suggestion shows whether the caution applied."""
+    kept = {
+        key: e
+        for key, e in library().items()
+        if e.category is not Category.MOBILITY
+        or Caution.OSTEOPOROSIS in {note.when for note in e.cautions}
+    }
+    monkeypatch.setattr("backpath.programs.views.library", lambda: kept)
+
+
+@pytest.mark.parametrize("flag", ["FRA-2", "FRA-3", "FRA-4"])
+def test_it_leaves_loaded_flexion_out_after_any_fracture_flag(
+    world: World, monkeypatch: pytest.MonkeyPatch, flag: str
+) -> None:
+    # Long-term corticosteroids, a suspected fracture after minor trauma over 50, known
+    # osteoporosis: each one, not only the age and sex risk (FRA-6), sets the caution.
+    episode = ben_with_flag(world, flag)
+    patient = _builder_patient(selectors.episode_record(episode))
+    assert patient.osteoporosis_because == (flag,)
+    assert excluded_by(library()["knees_to_chest"], patient) == f"osteoporosis: {flag}"
+    without_plain_mobility(monkeypatch)
+    url = reverse("program_edit", kwargs={"episode_id": episode.id})
+    page = world.client_for(world.claire).get(url)
+    assert page.status_code == 200
+    suggested = {item["exercise_id"] for item in page.context["items"].initial}
+    assert suggested
+    assert not suggested & {"knees_to_chest", "seated_trunk_rotation"}
+
+
+def test_it_keeps_the_flexion_exercises_without_a_fracture_flag(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    episode = ben_with_flag(world, None)
+    assert _builder_patient(selectors.episode_record(episode)).osteoporosis_because == ()
+    without_plain_mobility(monkeypatch)
+    url = reverse("program_edit", kwargs={"episode_id": episode.id})
+    page = world.client_for(world.claire).get(url)
+    suggested = {item["exercise_id"] for item in page.context["items"].initial}
+    assert suggested & {"knees_to_chest", "seated_trunk_rotation"}

@@ -9,8 +9,8 @@ NHG-LRS 2015 (a suspected cauda equina syndrome is referred at once).
 from __future__ import annotations
 
 import uuid
-from html import unescape
 from datetime import timedelta
+from html import unescape
 from typing import Any
 
 from django.urls import reverse

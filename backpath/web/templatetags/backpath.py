@@ -59,15 +59,25 @@ def urgency_label(code: str) -> str:
 
 @register.simple_tag
 def urgent_advice(code: str, flags: Any = None) -> dict[str, str]:
-    """The label and patient advice for an urgency reached by ``flags`` (ids, or a mapping of
-    answers where only ``True`` counts): a condition with its own words for that level speaks
-    for it (cauda equina: "call now"); otherwise the level's own advice."""
-    present = [f for f, a in flags.items() if a is True] if isinstance(flags, dict) else flags
+    """The label, patient and clinician advice for an urgency reached by ``flags`` (ids, or a
+    mapping of answers where only ``True`` counts): a condition with its own words for that
+    level speaks for it (cauda equina: "call now"); otherwise the level's own advice."""
+    if isinstance(flags, dict):
+        flags = [flag for flag, answer in flags.items() if answer is True]
+    present = flags
     advice = triage(present or (), None)
     if advice.urgency.value != code:
         action = red_flag_bank().actions[Action(code)]
-        return {"label": text(action.label), "patient": text(action.patient)}
-    return {"label": text(advice.label()), "patient": text(advice.advice())}
+        return {
+            "label": text(action.label),
+            "patient": text(action.patient),
+            "clinician": text(action.clinician),
+        }
+    return {
+        "label": text(advice.label()),
+        "patient": text(advice.advice()),
+        "clinician": text(advice.clinician_advice()),
+    }
 
 
 @register.filter

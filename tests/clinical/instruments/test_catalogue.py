@@ -113,3 +113,12 @@ def test_it_scores_every_response_within_its_range_and_bands(
     assert definition.range.min <= result.total <= definition.range.max
     band_ids = {band.id for band in definition.bands}
     assert result.band in band_ids if band_ids else result.band is None
+
+
+def test_it_requires_a_registered_citation_for_a_smallest_detectable_change() -> None:
+    data = instrument("nprs").model_dump(mode="json")
+    data["mcid"]["sdc"] = {"points": 3, "citation": "nobody2099"}
+    with pytest.raises(ValueError, match="nobody2099"):
+        Instrument.model_validate(data)
+    data["mcid"]["sdc"]["citation"] = "childs2005"
+    assert Instrument.model_validate(data).mcid is not None

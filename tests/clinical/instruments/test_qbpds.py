@@ -55,6 +55,17 @@ def test_it_declares_the_ostelo_mcid() -> None:
     )
 
 
+def test_it_declares_a_smallest_detectable_change_below_the_mcid() -> None:
+    """Demoulin et al., J Clin Epidemiol 2010;63:1249-55: SDC 15.8 points in chronic LBP.
+
+    Below the 20-point MCID, so a deterioration still counts from 20 points.
+    """
+    assert QBPDS.mcid is not None
+    assert QBPDS.mcid.sdc is not None
+    assert (QBPDS.mcid.sdc.points, QBPDS.mcid.sdc.citation) == (15.8, "demoulin2010")
+    assert QBPDS.mcid.worse_points == 20
+
+
 def test_it_bundles_structure_only_until_a_licensed_wording_is_loaded() -> None:
     assert not QBPDS.licence.wording_bundled
     assert not any(w.validated for w in QBPDS.wording.values())
