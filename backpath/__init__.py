@@ -1,3 +1,3 @@
 """backpath: evidence-based care for low back pain."""
 
-__version__ = "0.1.0"
+__version__ = "0.3.0"

@@ -331,6 +331,8 @@ def _session_context(
     avoid = {line["id"]: line for line in plan.plan[lang().value]["not_recommended"]}
     # The reasons are asked for only when they apply; then they are no longer optional.
     form.fields["deviation_reason"].required = check.needs_reason
+    if check.on_hold and not check.not_recommended:
+        form.fields["deviation_reason"].label = _("Reason to treat before the GP's answer")
     form.fields["over_budget_reason"].required = check.over_budget
     return {
         "episode": episode,

@@ -49,7 +49,7 @@ STRENGTH_LABELS: dict[str, Promise] = {
 }
 
 VERDICT_LABELS: dict[str, Promise] = {
-    "never": _("Never while a serious cause is suspected"),
+    "never": _("Contraindicated"),
     "do_not_offer": _("Do not offer"),
     "add_on_only": _("Only as an add-on to active care"),
 }

@@ -158,9 +158,9 @@ def load_demo() -> bool:
         bram = _patient(sanne, "Bram", "Jansen", date(1975, 9, 2), "male")
         _submitted(sanne, bram, LOW, weeks=2)
 
-        # Dirk: had cancer; his plan waits for the GP's answer (no manipulation or massage).
-        dirk = _patient(sanne, "Dirk", "Visser", date(1961, 1, 8), "male")
-        held = _submitted(sanne, dirk, LOW, weeks=1, red_flags=_no_flags() | {"MAL-1": True})
+        # Henk: had cancer; his plan waits for the GP's answer (no manipulation or massage).
+        henk = _patient(sanne, "Henk", "Visser", date(1961, 1, 8), "male")
+        held = _submitted(sanne, henk, LOW, weeks=1, red_flags=_no_flags() | {"MAL-1": True})
         services.review_record(
             actor=sanne,
             episode=held,

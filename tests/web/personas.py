@@ -47,11 +47,17 @@ def low_risk_answers() -> dict[str, dict[str, int]]:
     }
 
 
-def submit_intake(actor: User, episode: Episode, answers: dict[str, dict[str, int]]) -> None:
+def submit_intake(
+    actor: User,
+    episode: Episode,
+    answers: dict[str, dict[str, int]],
+    red_flags: dict[str, bool | str] | None = None,
+) -> None:
+    """The whole intake: every red-flag question answered (no, unless ``red_flags`` says)."""
     services.intake_save_safety(
         actor=actor,
         episode=episode,
-        red_flags=no_flags(),
+        red_flags=no_flags() | (red_flags or {}),
         facts={"smoker": False, "cardiovascular_disease": False},
     )
     services.intake_submit(

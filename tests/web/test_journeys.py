@@ -22,6 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from backpath.care.models import Episode, EpisodeStatus
+from backpath.clinical.followup import recheck_flags
+from backpath.clinical.language import Lang
+from backpath.clinical.redflags import Action, Condition, red_flag_bank
 from backpath.web.demo_data import DEMO_PASSWORD, load_demo
 from backpath.web.templatetags.backpath import urgency_label
 from tests.web.personas import low_risk_answers
@@ -270,9 +273,11 @@ def test_cauda_equina_answer_stops_the_intake(demo: Demo) -> None:
     expect(page).to_have_url(urgent_url)
     panel = page.locator("#main .urgent")
     expect(panel).to_be_visible()
-    # CES-1 is a same-day flag (NHG): call the GP, or the out-of-hours GP service, now. The
-    # tap-to-call 112 button is only for emergency flags; the footer still names 112.
-    expect(panel.locator("h1")).to_have_text(nl_urgency("same_day"))
+    # CES-1 is a same-day cauda equina flag (NHG-LRS): call the GP, or the out-of-hours GP
+    # service, now (not "today"). The tap-to-call 112 button is only for emergency flags; the
+    # footer still names 112.
+    cauda_equina = red_flag_bank().conditions[Condition.CAUDA_EQUINA].advice[Action.SAME_DAY]
+    expect(panel.locator("h1")).to_have_text(cauda_equina.label(Lang.NL))
     expect(panel).to_contain_text("huisartsenpost")
     expect(page.locator("footer")).to_contain_text("112")
     # The panel must fit the phone: nothing sticks out to the right.
@@ -460,13 +465,15 @@ def test_between_visits_red_flag_reaches_the_clinician(demo: Demo) -> None:
     expect(diary).to_contain_text(nl("Filled in today. Thank you!"))
 
     phone.locator('.tiles a.tile[href="/me/check/"]').click()
-    for name in ("CES-1", "CES-3", "CES-4", "NEU-1"):
-        phone.check(f'input[name="{name}"][value=no]')
+    for name in recheck_flags():
+        if name != "CES-2":
+            phone.check(f'input[name="{name}"][value=no]')
     phone.check('input[name="CES-2"][value=yes]')
     submit(phone)
     urgent = phone.locator("section.urgent[role=alert]")
     expect(urgent).to_be_visible()
-    expect(urgent.locator("h1")).to_have_text(nl_urgency("same_day"))
+    cauda_equina = red_flag_bank().conditions[Condition.CAUDA_EQUINA].advice[Action.SAME_DAY]
+    expect(urgent.locator("h1")).to_have_text(cauda_equina.label(Lang.NL))
     expect(urgent.locator('a[href^="tel:"]')).to_be_visible()  # the practice's phone
     demo.shot(phone, "06-recheck-red-flag-phone.png")
 

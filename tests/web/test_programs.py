@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from backpath.care import selectors, services
+from backpath.care import selectors
 from backpath.care.models import Episode
 from backpath.exercises.library import Category, Caution, library
 from backpath.exercises.programs import excluded_by
 from backpath.programs.models import ExerciseLog, Program, Quota
 from backpath.programs.views import _builder_patient
-from tests.web.personas import World, low_risk_answers, no_flags, review
+from tests.web.personas import World, low_risk_answers, review, submit_intake
 
 
 def edit_url(world: World) -> str:
@@ -153,27 +151,8 @@ def test_it_refuses_an_impossible_pain_score(world: World, pain: str) -> None:
 def ben_with_flag(world: World, flag: str | None) -> Episode:
     """Ben through the intake and the review, answering yes to ``flag`` only."""
     episode = world.ben_episode
-    yes = {flag: True} if flag else {}
-    services.intake_save_safety(
-        actor=world.claire,
-        episode=episode,
-        red_flags=no_flags() | yes,
-        facts={"smoker": False, "cardiovascular_disease": False},
-    )
-    services.intake_submit(
-        actor=world.claire,
-        episode=episode,
-        description="Low back pain.",
-        complaint={
-            "onset": (timezone.localdate() - timedelta(weeks=1)).isoformat(),
-            "leg_pain": "none",
-            "leg_pain_dominant": False,
-            "first_episode": False,
-        },
-        answers=low_risk_answers(),
-        item_notes={},
-        instrument_versions={},
-    )
+    yes: dict[str, bool | str] = {flag: True} if flag else {}
+    submit_intake(world.claire, episode, low_risk_answers(), red_flags=yes)
     review(world.claire, episode)
     return episode
 

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backpath.clinical.scoring import round_half_up
+from backpath.clinical.instruments import Instrument, instrument
+from backpath.clinical.scoring import round_half_up, score
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,45 @@ def test_it_is_within_half_a_unit_of_the_last_decimal_and_ties_go_up(
     if abs(as_written - exact) == half_unit:  # a tie: away from zero, so up for a score
         assert abs(as_written) > abs(exact)
     assert Decimal(str(rounded)) == decimal_half_up(numerator, denominator, decimals)
+
+
+# The means of PSK and PSFS (Beurskens 1996, Stratford 1995) go through the same rule.
+MEANS = [instrument("psk"), instrument("psfs")]
+
+
+@pytest.mark.parametrize("definition", MEANS, ids=lambda d: d.id)
+@pytest.mark.parametrize(
+    ("values", "mean"),
+    [
+        ((2, 2, 2, 3), 2.3),  # 9 / 4 = 2.25: half up (Python's round() gives 2.2)
+        ((4, 4, 4, 5), 4.3),  # 17 / 4 = 4.25
+        ((0, 0, 0, 1), 0.3),  # 1 / 4 = 0.25
+        ((2, 3, 3, 3), 2.8),  # 11 / 4 = 2.75
+        ((1, 2), 1.5),
+    ],
+)
+def test_a_mean_of_activities_rounds_half_up_as_clinicians_do(
+    definition: Instrument, values: tuple[int, ...], mean: float
+) -> None:
+    answers = {f"q{n}": value for n, value in enumerate(values, start=1)}
+    assert score(definition, answers).total == mean
+
+
+@pytest.mark.parametrize("definition", MEANS, ids=lambda d: d.id)
+@given(data=st.data())
+def test_a_mean_is_the_exact_mean_to_the_nearest_tenth_ties_up(
+    definition: Instrument, data: st.DataObject
+) -> None:
+    answers = {
+        item.link_id: data.draw(st.none() | st.sampled_from(item.values))
+        for item in definition.items
+    }
+    rated = [value for value in answers.values() if value is not None]
+    total = score(definition, answers).total
+    if not rated:
+        assert total is None
+        return
+    assert total is not None
+    difference = Fraction(str(total)) - Fraction(sum(rated), len(rated))
+    assert abs(difference) <= Fraction(1, 20)
+    assert difference != -Fraction(1, 20)  # a tie never goes down
