@@ -75,14 +75,28 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 def safety_net(request: HttpRequest) -> HttpResponse:
-    """When to see a doctor: the patient-asked red flags grouped by what to do."""
+    """When to see a doctor: the patient-asked red flags grouped by what to do.
+
+    A condition with words of its own for a level (cauda equina: "call your GP now") gets its
+    own group, so each question stands under the advice the triage would give.
+    """
     bank = red_flag_bank()
     groups = []
     for action in (Action.EMERGENCY, Action.SAME_DAY):
-        questions = [
-            text(f.question)
-            for f in bank.flags
-            if f.action is action and f.asked_of is AskedOf.PATIENT
-        ]
-        groups.append({"action": action.value, "questions": questions})
+        asked = [f for f in bank.flags if f.action is action and f.asked_of is AskedOf.PATIENT]
+        by_advice: dict[int, tuple[Any, list[str]]] = {}
+        for flag in asked:
+            advice = bank.conditions[flag.condition].advice.get(action) or bank.actions[action]
+            by_advice.setdefault(id(advice), (advice, []))[1].append(text(flag.question))
+        # The condition's own, more urgent words first (cauda equina: now, before today).
+        ordered = sorted(by_advice.values(), key=lambda pair: pair[0] is bank.actions[action])
+        for advice, questions in ordered:
+            groups.append(
+                {
+                    "action": action.value,
+                    "label": text(advice.label),
+                    "advice": text(advice.patient),
+                    "questions": questions,
+                }
+            )
     return render(request, "portal/safety_net.html", {"groups": groups})

@@ -237,9 +237,17 @@ def modules() -> Mapping[str, Module]:
 
 
 def curriculum(
-    profile: Profile, catalogue: Mapping[str, Module] | None = None
+    profile: Profile, catalogue: Mapping[str, Module] | None = None, *, on_hold: bool = False
 ) -> list[tuple[int, str]]:
-    """The (week, module id) pairs a patient of ``profile`` is offered, by week and then id."""
+    """The (week, module id) pairs a patient of ``profile`` is offered, by week and then id.
+
+    ``on_hold``: the plan waits for the GP's answer to a red flag (PW-HOLD-GP). Until then
+    only the safety net is offered: the other modules reassure that the pain is benign,
+    passes and that moving is safe, which must wait until the GP has answered (KNGF 2021
+    B.1.3).
+    """
+    if on_hold:
+        return [(1, SAFETY_NET)]
     catalogue = modules() if catalogue is None else catalogue
     weeks = {module.id: module.week for module in catalogue.values()}
     if profile is Profile.HIGH:

@@ -38,7 +38,8 @@ def schedule(episode: Episode, plan: PlanVersion | None = None) -> list[dict[str
     read = {r.module_id: r for r in episode.reads.all()}
     today = timezone.localdate()
     rows = []
-    for week, module_id in curriculum(profile):
+    held = plan is not None and plan.plan["en"].get("hold") is not None
+    for week, module_id in curriculum(profile, on_hold=held):
         opens = start + timedelta(weeks=week - 1)
         rows.append(
             {

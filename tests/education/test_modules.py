@@ -427,3 +427,11 @@ class TestBrokenFiles:
         (folder / f"{SAFETY_NET}.md").unlink()
         with pytest.raises(DataFileError, match=SAFETY_NET):
             load_modules(folder)
+
+
+@pytest.mark.parametrize("profile", list(Profile))
+def test_a_plan_on_hold_offers_only_the_safety_net(profile: Profile) -> None:
+    """KNGF 2021 B.1.3: while the GP has not answered a red flag, no module reassures that
+    the pain is benign or that moving is safe; the safety net stays."""
+    assert curriculum(profile, on_hold=True) == [(1, SAFETY_NET)]
+    assert len(curriculum(profile)) > 1

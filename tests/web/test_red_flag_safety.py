@@ -25,6 +25,7 @@ from backpath.care.models import (
     PlanVersion,
     SessionNote,
 )
+from backpath.clinical.redflags import red_flag_bank
 from tests.web.personas import (
     CLINICIAN_FLAGS,
     World,
@@ -154,6 +155,9 @@ def test_a_referred_red_flag_holds_the_plan_without_hands_on_care(english: World
     assert "Contraindicated" in html(claire.get(url("plan_detail", episode)))
     ben = english.client_for(english.ben)
     assert "gets better by itself" not in html(ben.get(reverse("portal_plan")))
+    learn = html(ben.get(reverse("learn")))
+    assert "When to see a doctor" in learn
+    assert "The outlook is usually good" not in learn
 
 
 def test_a_session_before_the_gp_answer_needs_a_reason(english: World) -> None:
@@ -229,3 +233,16 @@ def test_another_clinic_cannot_record_a_gp_answer(english: World) -> None:
     ben = english.client_for(english.ben)
     assert ben.post(url("gp_answer", episode), gp_post()).status_code in (302, 403, 404)
     assert PlanVersion.objects.filter(episode=episode).count() == 1
+
+
+def test_the_see_a_doctor_page_puts_cauda_equina_under_call_now(english: World) -> None:
+    """Each question stands under the advice the triage gives it (NHG-LRS 2015: now)."""
+    page = unescape(html(english.client_for(english.amy).get(reverse("portal_safety"))))
+    now = page.index("Call your GP now")
+    today = page.index("See your GP today")
+    emergency = page.index("Emergency: call 112")
+    bank = red_flag_bank()
+    assert emergency < now < today
+    assert now < page.index(bank.by_id["CES-2"].question.en) < today
+    assert today < page.index(bank.by_id["INF-1"].question.en)
+    assert emergency < page.index(bank.by_id["CES-6"].question.en) < now
