@@ -102,6 +102,7 @@ def test_the_review_asks_the_unknown_questions_again(english: World) -> None:
     claire = english.client_for(english.claire)
     page = claire.get(url("review", episode))
     assert "Red-flag questions the patient could not answer" in html(page)
+    assert "Not screened (unknown or not asked)" in html(page)
     assert 'name="ask_CES-2"' in html(page)
 
     refused = claire.post(url("review", episode), review_post("low"))
