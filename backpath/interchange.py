@@ -1,22 +1,34 @@
-"""The JSON shapes of backpath's public contract (the command line; later the HTTP API).
+"""The JSON shapes of backpath's public contract (the command line; later the HTTP API),
+and the typed read-back of the records stored in those shapes.
 
 Clinics and researchers script against these shapes: add fields compatibly, never rename or
 remove one. The README documents every field.
+
+The web app stores an assessment's result and a plan as ``{"nl": ..., "en": ...}`` copies
+of these shapes, so what a clinician saw stays on record. Rules never read those copies by
+key: ``assessment_from_record`` and ``plan_from_record`` turn them back into typed values,
+``in_language`` hands one copy to a page, and ``revise_input`` changes a stored core input.
+This module is the only place that knows the keys (a test enforces it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from backpath import __version__
 from backpath.clinical.citations import citations
+from backpath.clinical.classification import Diagnosis
 from backpath.clinical.instruments import Instrument
 from backpath.clinical.intake import Assessment
-from backpath.clinical.language import Lang
-from backpath.clinical.pathway import CarePlan
+from backpath.clinical.language import Lang, Text
+from backpath.clinical.pathway import CarePlan, Evaluation, Moment, Verdict
 from backpath.clinical.reasons import Reason
-from backpath.clinical.redflags import RedFlagBank
+from backpath.clinical.redflags import Action, RedFlagBank
 from backpath.clinical.scoring import Score
+from backpath.clinical.stratification import Profile
 
 Json = dict[str, Any]
 
@@ -174,3 +186,85 @@ def assessment_json(assessment: Assessment, lang: Lang) -> Json:
             "pathway": assessment.plan.ruleset if assessment.plan else None,
         },
     }
+
+
+# --- Read-back of stored records -----------------------------------------------------------
+
+
+def in_language(stored: Mapping[str, Any], lang: Lang | str) -> Any:
+    """One language's copy of a stored ``{"nl": ..., "en": ...}`` result or plan, to show."""
+    return stored[Lang(lang).value]
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRecord:
+    """What rules read back from a stored assessment result."""
+
+    urgency: Action
+    red_flags: tuple[str, ...]  # present: answered yes or derived
+    diagnosis: Diagnosis
+    profile_advice: Profile | None
+    factors: frozenset[str]  # prognostic factor ids, documented or read from answers
+
+
+def assessment_from_record(stored: Mapping[str, Any]) -> AssessmentRecord:
+    """The typed facts of a stored ``{"nl": assessment_json, "en": ...}`` result."""
+    result = stored[Lang.EN.value]  # the facts are the same in both copies
+    advice = result["profile_advice"]
+    return AssessmentRecord(
+        urgency=Action(result["urgency"]),
+        red_flags=tuple(result["red_flags"]),
+        diagnosis=Diagnosis(result["classification"]["diagnosis"]),
+        profile_advice=Profile(advice) if advice else None,
+        factors=frozenset(factor["id"] for factor in result["prognostic_factors"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecord:
+    """What rules read back from a stored care plan."""
+
+    profile: Profile
+    diagnosis: Diagnosis
+    max_sessions: int
+    on_hold: bool  # waits for the GP's answer to a red flag (PW-HOLD-GP)
+    component_ids: tuple[str, ...]
+    avoid: Mapping[str, Verdict]  # not-recommended intervention -> the plan's verdict
+    evaluations: tuple[Evaluation, ...]  # decisions in both languages
+
+
+def plan_from_record(stored: Mapping[str, Any]) -> PlanRecord:
+    """The typed plan of a stored ``{"nl": plan_json, "en": plan_json}``."""
+    nl, en = stored[Lang.NL.value], stored[Lang.EN.value]
+    evaluations = tuple(
+        Evaluation(
+            at=Moment(line["at"]),
+            week=line["week"],
+            due=date.fromisoformat(line["due"]) if line["due"] else None,
+            instruments=tuple(line["instruments"]),
+            reason=Reason(
+                line["rule"], line["source"], Text(nl=dutch["decision"], en=line["decision"])
+            ),
+        )
+        for dutch, line in zip(nl["evaluations"], en["evaluations"], strict=True)
+    )
+    return PlanRecord(
+        profile=Profile(en["profile"]),
+        diagnosis=Diagnosis(en["diagnosis"]),
+        max_sessions=en["max_sessions"],
+        on_hold=en.get("hold") is not None,
+        component_ids=tuple(line["id"] for line in en["components"]),
+        avoid={line["id"]: Verdict(line["verdict"]) for line in en["not_recommended"]},
+        evaluations=evaluations,
+    )
+
+
+def not_recommended_lines(stored: Mapping[str, Any], lang: Lang | str) -> dict[str, Json]:
+    """A stored plan's not-recommended lines in one language, by intervention id (to show)."""
+    return {line["id"]: line for line in in_language(stored, lang)["not_recommended"]}
+
+
+def revise_input(stored: Mapping[str, Any], **changes: Any) -> Json:
+    """A copy of a stored core intake (``clinical.intake.Intake`` as JSON) with top-level
+    fields replaced, to assess again (a new budget, the GP's answer, a new date)."""
+    return {**stored, **changes}

@@ -18,6 +18,7 @@ from backpath.care.access import access_episode
 from backpath.care.forms import lang
 from backpath.care.models import Episode, EpisodeStatus
 from backpath.care.views import clinician_required
+from backpath.interchange import in_language
 
 KINDS = ("start", "end")
 
@@ -38,11 +39,11 @@ def _context(request: HttpRequest, episode_id: str, kind: str) -> dict[str, Any]
         "patient": episode.patient,
         "clinic": episode.clinic,
         "record": record,
-        "plan": record.plan.plan[language],
+        "plan": in_language(record.plan.plan, language),
         "plan_version": record.plan,
         "omitted": [o["id"] for o in record.plan.omitted],
-        "first": first.result[language] if first else None,
-        "latest": latest.result[language] if latest else None,
+        "first": in_language(first.result, language) if first else None,
+        "latest": in_language(latest.result, language) if latest else None,
         "author": request.user,
         "today": timezone.localdate(),
     }

@@ -19,6 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backpath.accounts.models import Clinic
+from backpath.clinical.classification import Diagnosis
+from backpath.clinical.redflags import Action
+from backpath.clinical.stratification import Profile
+
+
+def _choices(values: type[Diagnosis] | type[Action] | type[Profile]) -> list[tuple[str, str]]:
+    """A column's choices from a core enum: the stored codes are the core's own."""
+    return [(value.value, value.value) for value in values]
 
 
 class Sex(models.TextChoices):
@@ -183,9 +191,11 @@ class Assessment(models.Model):
     kind = models.CharField(max_length=10, choices=AssessmentKind.choices)
     input = models.JSONField()  # a backpath.clinical.intake.Intake as JSON
     result = models.JSONField()  # {"nl": assessment_json, "en": assessment_json}
-    urgency = models.CharField(max_length=20)
-    profile = models.CharField(max_length=10, blank=True)
-    risk = models.CharField(max_length=10, blank=True)
+    # What rules query, as typed columns (the JSON above is what was shown).
+    urgency = models.CharField(max_length=20, choices=_choices(Action))
+    diagnosis = models.CharField(max_length=10, choices=_choices(Diagnosis), default="lbp")
+    profile = models.CharField(max_length=10, blank=True, choices=_choices(Profile))
+    risk = models.CharField(max_length=10, blank=True, choices=_choices(Profile))
     redflags_ruleset = models.CharField(max_length=40)
     pathway_ruleset = models.CharField(max_length=40, blank=True)
     backpath_version = models.CharField(max_length=20)
@@ -212,7 +222,7 @@ class PlanVersion(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="plans")
     number = models.PositiveIntegerField()
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="plans")
-    profile = models.CharField(max_length=10)
+    profile = models.CharField(max_length=10, choices=_choices(Profile))
     max_sessions = models.PositiveIntegerField()
     within_weeks = models.PositiveIntegerField()
     starts_on = models.DateField()

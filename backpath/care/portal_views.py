@@ -13,7 +13,7 @@ from django.utils import timezone
 from backpath.accounts.models import User
 from backpath.care import selectors
 from backpath.care.access import current_episode
-from backpath.care.forms import lang, text
+from backpath.care.forms import text
 from backpath.care.views import View
 from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
 from backpath.followup.selectors import between_visits, unresolved_red_flag
@@ -43,14 +43,10 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "episode": episode,
             "record": record,
-            "state": (
-                between_visits(episode, today, lang().value, record.plan)
-                if episode and record
-                else None
-            ),
+            "state": (between_visits(episode, today, record.plan) if episode and record else None),
             "red_flag": unresolved_red_flag(episode) if episode else None,
             "has_program": episode is not None and episode.programs.exists(),
-            "next_evaluation": record.next_evaluation(lang().value) if record else None,
+            "next_evaluation": record.next_evaluation() if record else None,
         },
     )
 
@@ -68,7 +64,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             "record": record,
             "plan": record.plan if record else None,
             "omitted": [o["id"] for o in record.plan.omitted] if record and record.plan else [],
-            "next_evaluation": record.next_evaluation(lang().value) if record else None,
+            "next_evaluation": record.next_evaluation() if record else None,
         },
     )
 

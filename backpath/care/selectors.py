@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -19,6 +18,8 @@ from backpath.care.models import (
     PlanVersion,
     SessionNote,
 )
+from backpath.clinical.pathway import Evaluation, Moment
+from backpath.interchange import plan_from_record
 
 
 def patient_list(user: User, search: str = "") -> QuerySet[Patient]:
@@ -82,16 +83,20 @@ class EpisodeRecord:
     def over_budget(self) -> bool:
         return self.plan is not None and self.sessions_used > self.plan.max_sessions
 
-    def next_evaluation(self, lang: str, today: date | None = None) -> dict[str, Any] | None:
+    def next_evaluation(self, today: date | None = None) -> Evaluation | None:
         """The first dated evaluation after the intake that is not yet past, else the last."""
         if self.plan is None:
             return None
         today = today or timezone.localdate()
-        dated = [e for e in self.plan.plan[lang]["evaluations"] if e["due"] and e["at"] != "intake"]
+        dated = [
+            e
+            for e in plan_from_record(self.plan.plan).evaluations
+            if e.due is not None and e.at is not Moment.INTAKE
+        ]
         for evaluation in dated:
-            if date.fromisoformat(evaluation["due"]) >= today:
-                return dict(evaluation)
-        return dict(dated[-1]) if dated else None
+            if evaluation.due is not None and evaluation.due >= today:
+                return evaluation
+        return dated[-1] if dated else None
 
 
 def episode_record(episode: Episode) -> EpisodeRecord:

@@ -38,11 +38,15 @@ from backpath.care.questionnaires import askable
 from backpath.clinical.intake import NOT_ASKED, assess, parse_intake
 from backpath.clinical.intake import Assessment as CoreAssessment
 from backpath.clinical.language import Lang
-from backpath.clinical.pathway import Verdict
 from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
 from backpath.clinical.sessions import SessionCheck, check_session
 from backpath.clinical.triage import PatientFacts, Triage, triage
-from backpath.interchange import assessment_json, plan_json
+from backpath.interchange import (
+    assessment_json,
+    plan_from_record,
+    plan_json,
+    revise_input,
+)
 
 # The standard intake (KNGF 2021 A.2 and B.2); the clinician may switch on more.
 STANDARD_INSTRUMENTS = ("startback", "nprs", "psk", "qbpds")
@@ -309,6 +313,7 @@ def _store_assessment(
         input=document,
         result={lang.value: assessment_json(core, lang) for lang in Lang},
         urgency=core.triage.urgency.value,
+        diagnosis=core.classification.diagnosis.value,
         profile=core.profile.value if core.profile else "",
         risk=core.risk or "",
         redflags_ruleset=core.triage.ruleset,
@@ -482,8 +487,9 @@ def plan_adjust(
         current = episode.plans.order_by("-number").select_related("assessment").first()
         if current is None:
             raise ValueError("the episode has no care plan yet")
-        document = dict(current.assessment.input)
-        document["session_budget"] = {current.profile: max_sessions}
+        document = revise_input(
+            current.assessment.input, session_budget={current.profile: max_sessions}
+        )
         core = assess(parse_intake(document))
         version = _plan_record(
             actor=actor,
@@ -502,7 +508,7 @@ def plan_adjust(
 
 def plan_on_hold(plan: PlanVersion | None) -> bool:
     """The plan waits for the GP's answer to a red flag (PW-HOLD-GP)."""
-    return plan is not None and plan.plan["en"].get("hold") is not None
+    return plan is not None and plan_from_record(plan.plan).on_hold
 
 
 class NotOnHold(Exception):
@@ -531,9 +537,11 @@ def gp_answer_record(
             if not plan_on_hold(current):
                 raise NotOnHold
             assert current is not None
-            document = dict(current.assessment.input)
-            document["today"] = timezone.localdate().isoformat()
-            document["gp_answer"] = {"answered_on": answered_on.isoformat(), "note": note}
+            document = revise_input(
+                current.assessment.input,
+                today=timezone.localdate().isoformat(),
+                gp_answer={"answered_on": answered_on.isoformat(), "note": note},
+            )
             record, core = _store_assessment(
                 actor=actor,
                 episode=episode,
@@ -581,7 +589,7 @@ def current_plan(episode: Episode) -> PlanVersion | None:
 def session_check(
     episode: Episode, plan: PlanVersion, interventions: Sequence[str]
 ) -> SessionCheck:
-    avoid = {line["id"]: Verdict(line["verdict"]) for line in plan.plan["en"]["not_recommended"]}
+    avoid = plan_from_record(plan.plan).avoid
     number = episode.sessions.count() + 1
     return check_session(
         interventions, avoid, number, plan.max_sessions, on_hold=plan_on_hold(plan)

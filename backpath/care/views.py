@@ -35,6 +35,7 @@ from backpath.care.forms import (
 from backpath.care.models import Episode, EpisodeStatus, IntakeStatus, Patient
 from backpath.care.vocabulary import INTERVENTION_LABELS
 from backpath.followup.selectors import attention, between_visits
+from backpath.interchange import assessment_from_record, not_recommended_lines, plan_from_record
 
 View = Callable[..., HttpResponse]
 
@@ -178,9 +179,9 @@ def _episode_page(
         {
             "episode": episode,
             "record": record,
-            "between": between_visits(episode, timezone.localdate(), lang().value, record.plan),
+            "between": between_visits(episode, timezone.localdate(), record.plan),
             "alerts": list(episode.alerts.filter(resolved_at__isnull=True)),
-            "next_evaluation": record.next_evaluation(lang().value),
+            "next_evaluation": record.next_evaluation(),
             "intake": episode.intake,
             "withheld": services.withheld_instruments(episode),
             "close_form": close_form,
@@ -239,7 +240,8 @@ def review(request: HttpRequest, episode_id: str) -> HttpResponse:
     record = selectors.episode_record(episode)
     latest = record.latest
     assert latest is not None
-    advice = latest.result["en"]["profile_advice"]
+    profile_advice = assessment_from_record(latest.result).profile_advice
+    advice = profile_advice.value if profile_advice else None
     form = ReviewForm(
         request.POST or None, advice=advice, unscreened=services.unanswered_by_patient(episode)
     )
@@ -266,8 +268,8 @@ def _components(record: selectors.EpisodeRecord) -> list[tuple[str, str]]:
     plan = record.plan
     assert plan is not None
     return [
-        (line["id"], str(INTERVENTION_LABELS.get(line["id"], line["id"])))
-        for line in plan.plan["en"]["components"]
+        (component, str(INTERVENTION_LABELS.get(component, component)))
+        for component in plan_from_record(plan.plan).component_ids
     ]
 
 
@@ -328,7 +330,7 @@ def _session_context(
     assert plan is not None
     chosen = form["interventions"].value() or []
     check = services.session_check(episode, plan, [c for c in chosen if c in INTERVENTION_LABELS])
-    avoid = {line["id"]: line for line in plan.plan[lang().value]["not_recommended"]}
+    avoid = not_recommended_lines(plan.plan, lang())
     # The reasons are asked for only when they apply; then they are no longer optional.
     form.fields["deviation_reason"].required = check.needs_reason
     if check.on_hold and not check.not_recommended:

@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.language import Text
-from backpath.clinical.pathway import pathway_rules
+from backpath.clinical.pathway import Evaluation, Moment, pathway_rules
 from backpath.clinical.progress import Outcome, ProgressDecision
 from backpath.clinical.reasons import Reason
 from backpath.clinical.triage import Triage, triage
@@ -102,29 +102,20 @@ _FOLLOWUP = Text(
 )
 
 
-def occasions(
-    evaluations: Sequence[Mapping[str, object]], discharged: date | None
-) -> list[Occasion]:
+def occasions(evaluations: Sequence[Evaluation], discharged: date | None) -> list[Occasion]:
     """Every measuring moment of an episode, in date order.
 
-    ``evaluations`` is the plan's evaluation list as stored (``interchange.plan_json``): the
-    dated evaluations become ``week-N``; the undated discharge line is dated by the
-    discharge, after which the follow-ups at 3, 6 and 12 months follow.
+    ``evaluations`` are the plan's evaluations: the dated evaluations become ``week-N``; the
+    undated discharge line is dated by the discharge, after which the follow-ups at 3, 6 and
+    12 months follow.
     """
     found: list[Occasion] = []
     for line in evaluations:
-        at, due, instruments = line.get("at"), line.get("due"), line.get("instruments")
-        reason = Reason(
-            str(line.get("rule", "")), str(line.get("source", "")), _text(line.get("decision"))
-        )
-        if not isinstance(instruments, list):
-            raise ClinicalInputError("evaluations", "each evaluation lists its instruments")
-        if at == "evaluation" and isinstance(due, str):
-            if discharged is None or date.fromisoformat(due) <= discharged:
-                key = f"week-{line.get('week')}"
-                found.append(Occasion(key, date.fromisoformat(due), tuple(instruments), reason))
-        elif at == "discharge" and discharged is not None:
-            found.append(Occasion("discharge", discharged, tuple(instruments), reason))
+        if line.at is Moment.EVALUATION and line.due is not None:
+            if discharged is None or line.due <= discharged:
+                found.append(Occasion(f"week-{line.week}", line.due, line.instruments, line.reason))
+        elif line.at is Moment.DISCHARGE and discharged is not None:
+            found.append(Occasion("discharge", discharged, line.instruments, line.reason))
     if discharged is not None:
         for months in FOLLOWUP_MONTHS:
             text = Text.compose(
@@ -139,13 +130,6 @@ def occasions(
                 )
             )
     return sorted(found, key=lambda occasion: occasion.due)
-
-
-def _text(value: object) -> Text:
-    # The stored plan keeps one language per copy; the caller passes the copy it shows.
-    if isinstance(value, str) and value:
-        return Text(nl=value, en=value)
-    raise ClinicalInputError("evaluations", "each evaluation has its decision text")
 
 
 def due_occasions(found: Iterable[Occasion], done: Iterable[str], today: date) -> list[Occasion]:

@@ -19,7 +19,7 @@ def refresh_all_alerts(today: date) -> list[Alert]:
     raised: list[Alert] = []
     episodes = Episode.objects.filter(status=EpisodeStatus.TREATMENT).select_related("intake")
     for episode in episodes.iterator():
-        state = between_visits(episode, today, "en")
+        state = between_visits(episode, today)
         counts = adherence(episode, today, days=ADHERENCE_WINDOW_DAYS)
         program_days = (
             (today - timezone.localdate(first.published_at)).days + 1

@@ -14,6 +14,7 @@ from backpath.care.models import Episode, EpisodeStatus, PlanVersion
 from backpath.care.questionnaires import askable
 from backpath.clinical.followup import Occasion, due_occasions, occasions, recheck_due_on
 from backpath.followup.models import Alert, DiaryEntry, Measurement, RedFlagCheck
+from backpath.interchange import plan_from_record
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +58,11 @@ def _asked(found: list[Occasion]) -> list[Occasion]:
     return kept
 
 
-def between_visits(
-    episode: Episode, today: date, lang: str, plan: PlanVersion | None = None
-) -> BetweenVisits:
+def between_visits(episode: Episode, today: date, plan: PlanVersion | None = None) -> BetweenVisits:
     plan = plan or episode.plans.order_by("-number").first()
     discharged = timezone.localdate(episode.closed_at) if episode.closed_at else None
-    found = _asked(occasions(plan.plan[lang]["evaluations"], discharged)) if plan else []
+    evaluations = plan_from_record(plan.plan).evaluations if plan else ()
+    found = _asked(occasions(evaluations, discharged)) if plan else []
     return BetweenVisits(
         episode=episode,
         plan=plan,

@@ -256,9 +256,8 @@ def changes_between(baseline: Mapping[str, Score], followup: Mapping[str, Score]
 
 
 def _diagnosis(episode: Episode) -> Diagnosis:
-    latest = episode.assessments.order_by("-created_at").first()
-    value = latest.result["en"]["classification"]["diagnosis"] if latest else "lbp"
-    return Diagnosis(value)
+    latest = episode.assessments.only("diagnosis").order_by("-created_at").first()
+    return Diagnosis(latest.diagnosis) if latest else Diagnosis.LBP
 
 
 class MeasurementClosed(Exception):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backpath.accounts.models import User
 from backpath.care.access import access_episode, current_episode
-from backpath.care.forms import InstrumentsForm, lang, text
+from backpath.care.forms import InstrumentsForm, text
 from backpath.care.models import Episode
 from backpath.care.portal_views import patient_required
 from backpath.care.views import clinician_required
@@ -137,7 +137,7 @@ def questionnaires(request: HttpRequest) -> HttpResponse:
     _user, episode = _patient(request)
     if episode is None:
         return _no_episode(request, _("Questionnaires"))
-    state = between_visits(episode, timezone.localdate(), lang().value)
+    state = between_visits(episode, timezone.localdate())
     upcoming = [o for o in state.occasions if o.key not in state.measured and o not in state.due]
     return render(
         request,
@@ -157,7 +157,7 @@ def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
     if episode is None:
         raise Http404
     today = timezone.localdate()
-    state = between_visits(episode, today, lang().value)
+    state = between_visits(episode, today)
     occasion = next((o for o in state.due if o.key == key), None)
     if occasion is None or state.plan is None:
         if key in state.measured:
@@ -261,7 +261,7 @@ def _long_standing_rows(episode: Episode) -> list[dict[str, Any]]:
 def _progress_page(
     request: HttpRequest, episode: Episode, form: LongStandingForm, *, status: int = 200
 ) -> HttpResponse:
-    state = between_visits(episode, timezone.localdate(), lang().value)
+    state = between_visits(episode, timezone.localdate())
     rows = _long_standing_rows(episode)
     return render(
         request,

@@ -22,6 +22,7 @@ from backpath.care.models import Episode, PlanVersion
 from backpath.care.portal_views import patient_required
 from backpath.clinical.stratification import Profile
 from backpath.education.modules import Module, curriculum, modules
+from backpath.interchange import plan_from_record
 from backpath.learning.models import ModuleRead
 
 
@@ -38,7 +39,7 @@ def schedule(episode: Episode, plan: PlanVersion | None = None) -> list[dict[str
     read = {r.module_id: r for r in episode.reads.all()}
     today = timezone.localdate()
     rows = []
-    held = plan is not None and plan.plan["en"].get("hold") is not None
+    held = plan is not None and plan_from_record(plan.plan).on_hold
     for week, module_id in curriculum(profile, on_hold=held):
         opens = start + timedelta(weeks=week - 1)
         rows.append(

@@ -19,6 +19,7 @@ from backpath.care.forms import lang
 from backpath.care.models import Episode
 from backpath.care.portal_views import patient_required
 from backpath.care.views import clinician_required
+from backpath.clinical.classification import Diagnosis
 from backpath.clinical.stratification import Profile
 from backpath.exercises.library import Category, Equipment, activity_links, library
 from backpath.exercises.programs import (
@@ -28,6 +29,7 @@ from backpath.exercises.programs import (
     osteoporosis_flags,
     suggest_program,
 )
+from backpath.interchange import assessment_from_record
 from backpath.programs import booklets, services
 from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm, SuggestForm
 from backpath.programs.models import ExerciseLog, Program
@@ -45,12 +47,12 @@ def _builder_patient(
     what the clinician adds (level, equipment at home, reactivity)."""
     assert record.plan is not None
     assert record.latest is not None
-    result = record.latest.result["en"]
-    factors = {f["id"] for f in result["prognostic_factors"]}
-    flags = set(result["red_flags"])
+    result = assessment_from_record(record.latest.result)
+    factors = result.factors
+    flags = set(result.red_flags)
     return Patient(
         profile=Profile(record.plan.profile),
-        lrs=result["classification"]["diagnosis"] == "lrs",
+        lrs=result.diagnosis is Diagnosis.LRS,
         lrs_high_reactivity=lrs_high_reactivity,
         level=level,
         equipment=equipment if equipment is not None else DEFAULT_EQUIPMENT,

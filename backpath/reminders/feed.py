@@ -66,7 +66,7 @@ def calendar_feed(choices: ReminderSettings, today: date) -> bytes:
             event.add("url", _link("today"))
             calendar.add_component(event)
         if episode is not None:
-            for occasion in between_visits(episode, today, "en").occasions:
+            for occasion in between_visits(episode, today).occasions:
                 event = _event(
                     f"questionnaire-{episode.pk}-{occasion.key}@backpath",
                     _("backpath: questionnaire"),

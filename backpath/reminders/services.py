@@ -165,7 +165,7 @@ def _exercises_outstanding(episode: Episode, today: date) -> bool:
 
 def outstanding(episode: Episode, today: date) -> Outstanding:
     """What the patient still has to do today, from the between-visits selectors."""
-    state = between_visits(episode, today, "en")
+    state = between_visits(episode, today)
     questionnaires = tuple(OpenQuestionnaire(o.key, o.opens()) for o in state.due)
     if episode.status != EpisodeStatus.TREATMENT:
         # After discharge only the after-care questionnaires are asked.

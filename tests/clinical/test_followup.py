@@ -33,8 +33,10 @@ from backpath.clinical.followup import (
     week_of,
 )
 from backpath.clinical.instruments import instrument
-from backpath.clinical.language import Lang
+from backpath.clinical.language import Lang, Text
+from backpath.clinical.pathway import Evaluation, Moment
 from backpath.clinical.progress import change, progress_decision
+from backpath.clinical.reasons import Reason
 from backpath.clinical.redflags import Action
 from backpath.clinical.scoring import score
 from backpath.clinical.stratification import Profile
@@ -81,42 +83,21 @@ def test_the_weekly_check_is_due_a_week_after_the_last_or_at_the_start() -> None
     assert recheck_due_on(date(2026, 3, 10), start) == date(2026, 3, 17)
 
 
-def plan_evaluations(start: date, weeks: tuple[int, ...]) -> list[dict[str, object]]:
-    lines: list[dict[str, object]] = [
-        {
-            "at": "intake",
-            "week": 0,
-            "due": start.isoformat(),
-            "instruments": ["nprs"],
-            "rule": "PW-EVAL-INTAKE",
-            "source": "kngf2021-b3",
-            "decision": "Baseline",
-        },
-    ]
-    for week in weeks:
-        lines.append(
-            {
-                "at": "evaluation",
-                "week": week,
-                "due": (start + timedelta(weeks=week)).isoformat(),
-                "instruments": ["nprs", "psk"],
-                "rule": f"PW-EVAL-{week}",
-                "source": "mds-lbp",
-                "decision": f"Week {week}",
-            }
+def plan_evaluations(start: date, weeks: tuple[int, ...]) -> list[Evaluation]:
+    """A plan's evaluations: the intake, the given weeks and the discharge."""
+
+    def line(at: Moment, week: int | None, rule: str, decision: str) -> Evaluation:
+        due = None if week is None else start + timedelta(weeks=week)
+        instruments = ("nprs", "gpe") if at is Moment.DISCHARGE else ("nprs", "psk")
+        return Evaluation(
+            at, week, due, instruments, Reason(rule, "mds-lbp", Text(nl=decision, en=decision))
         )
-    lines.append(
-        {
-            "at": "discharge",
-            "week": None,
-            "due": None,
-            "instruments": ["nprs", "gpe"],
-            "rule": "PW-EVAL-DISCHARGE",
-            "source": "mds-lbp",
-            "decision": "Discharge",
-        }
-    )
-    return lines
+
+    return [
+        line(Moment.INTAKE, 0, "PW-EVAL-INTAKE", "Baseline"),
+        *(line(Moment.EVALUATION, week, f"PW-EVAL-{week}", f"Week {week}") for week in weeks),
+        line(Moment.DISCHARGE, None, "PW-EVAL-DISCHARGE", "Discharge"),
+    ]
 
 
 START = date(2026, 1, 5)
@@ -145,13 +126,6 @@ def test_discharge_adds_the_discharge_and_three_follow_ups_and_drops_later_evalu
     assert found[4].due == date(2027, 3, 2)
     assert found[2].instruments == FOLLOWUP_INSTRUMENTS
     assert "3" in found[2].reason.text(Lang.NL)
-
-
-def test_a_broken_evaluation_list_is_refused() -> None:
-    with pytest.raises(ClinicalInputError, match="instruments"):
-        occasions([{"at": "evaluation", "due": "2026-01-01", "decision": "x"}], None)
-    with pytest.raises(ClinicalInputError, match="decision"):
-        occasions([{"at": "evaluation", "due": "2026-01-01", "instruments": []}], None)
 
 
 @pytest.mark.parametrize(

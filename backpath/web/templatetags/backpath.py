@@ -26,6 +26,7 @@ from backpath.clinical.triage import triage
 from backpath.exercises.library import Category, library
 from backpath.exercises.render import render_svg
 from backpath.followup.progress import occasion_label as _occasion_label
+from backpath.interchange import in_language
 from backpath.learning.views import reading_progress as module_progress
 
 register = template.Library()
@@ -34,7 +35,7 @@ register = template.Library()
 @register.filter
 def in_lang(result: dict[str, Any]) -> Any:
     """A stored {"nl": ..., "en": ...} result in the user's language."""
-    return result[lang().value]
+    return in_language(result, lang())
 
 
 @register.filter
