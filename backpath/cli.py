@@ -285,9 +285,9 @@ def _module_json(module: Module) -> dict[str, Any]:
 
 
 def cmd_walkthrough(args: argparse.Namespace) -> int:
-    from backpath.demo import run_demo
+    from backpath.walkthrough import run_walkthrough
 
-    return run_demo(Lang(args.lang), sys.stdout)
+    return run_walkthrough(Lang(args.lang), sys.stdout)
 
 
 def _django_setup(demo: bool = False) -> None:

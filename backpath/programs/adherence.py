@@ -32,8 +32,8 @@ from backpath.care.access import access_episode
 from backpath.care.forms import text
 from backpath.care.models import Episode
 from backpath.care.views import clinician_required
+from backpath.exercises.adherence_rules import DAILY, hurts, mean, skipped
 from backpath.exercises.library import library
-from backpath.exercises.signals import DAILY, hurts, mean, skipped
 from backpath.programs import charts, services
 from backpath.programs.models import ExerciseLog, Program, Quota, QuotaLog
 

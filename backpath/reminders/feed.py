@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from backpath.care.access import current_episode
-from backpath.clinical.reminders import SITTING_BREAK_HOURS
 from backpath.followup.selectors import between_visits
 from backpath.reminders.models import ReminderSettings
+from backpath.reminders.timing import SITTING_BREAK_HOURS
 
 EXERCISE_MINUTES = 15
 BREAK_MINUTES = 5

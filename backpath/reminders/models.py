@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backpath.clinical.reminders import (
+from backpath.reminders.timing import (
     DEFAULT_EXERCISE_AT,
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,

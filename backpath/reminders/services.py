@@ -40,19 +40,19 @@ from backpath.care.access import current_episode
 from backpath.care.models import Episode, EpisodeStatus
 from backpath.care.services import audit
 from backpath.clinical.followup import FOLLOWUP_MONTHS
-from backpath.clinical.reminders import (
+from backpath.exercises.adherence_rules import DAILY
+from backpath.followup.jobs import refresh_all_alerts
+from backpath.followup.selectors import between_visits
+from backpath.programs.models import ExerciseLog
+from backpath.programs.services import current_program
+from backpath.reminders.models import CHOICES, ReminderSent, ReminderSettings
+from backpath.reminders.timing import (
     Kind,
     OpenQuestionnaire,
     Outstanding,
     Reminder,
     due_reminders,
 )
-from backpath.exercises.signals import DAILY
-from backpath.followup.jobs import refresh_all_alerts
-from backpath.followup.selectors import between_visits
-from backpath.programs.models import ExerciseLog
-from backpath.programs.services import current_program
-from backpath.reminders.models import CHOICES, ReminderSent, ReminderSettings
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -8,7 +8,8 @@
 
 Rule ids are collected from the source and the loaded data, not from a list kept here:
 - string constants shaped like a rule id (``"PR-WORSE"``, ``Reason("CL-SPECIFIC", ...)``,
-  the reminders' rule table) in backpath/clinical, backpath/exercises and backpath/education;
+  the reminders' rule table) in backpath/clinical, backpath/exercises, backpath/education and
+  backpath/reminders/timing.py;
 - rule ids named in those modules' docstrings (``- FU-RECHECK: ...``), for the families above;
 - the red-flag bank: every flag, ``<flag>-ESC`` for a flag that escalates, every combination,
   ``RF-<condition>`` for a condition with its own rule, the unscreened rule;
@@ -39,7 +40,14 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "clinical"
 REFERENCE = DOCS / "reference.md"
 HAZARD_LOG = DOCS / "hazard-log.md"
-SCANNED = ("backpath/clinical", "backpath/exercises", "backpath/education")
+# The pure rule modules: the clinical core, the exercise and education packages, and the
+# reminders' timing rules (not clinical, but rules a clinician should be able to read).
+SCANNED = (
+    "backpath/clinical",
+    "backpath/exercises",
+    "backpath/education",
+    "backpath/reminders/timing.py",
+)
 
 # A rule id in code: "CES-1", "PW-NR-TENS", "PRG-MEDIUM-MOTOR_CONTROL".
 CODE_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9_]+)+")
@@ -63,8 +71,9 @@ HAZARD_FIELDS = (
 
 
 def _sources() -> Iterator[Path]:
-    for folder in SCANNED:
-        yield from sorted((ROOT / folder).rglob("*.py"))
+    for place in SCANNED:
+        path = ROOT / place
+        yield from [path] if path.is_file() else sorted(path.rglob("*.py"))
 
 
 def _docstrings(tree: ast.Module) -> Iterator[str]:

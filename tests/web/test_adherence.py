@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backpath.care.models import Episode
-from backpath.exercises.signals import hurts, skipped
+from backpath.exercises.adherence_rules import hurts, skipped
 from backpath.programs.adherence import ExerciseRow, adherence
 from backpath.programs.models import ExerciseLog, Program, ProgramItem, Quota, QuotaLog
 from tests.web.personas import World

@@ -124,7 +124,7 @@ def render_assessment(name: str, assessment: Assessment, lang: Lang) -> str:
     return "\n".join(lines)
 
 
-def run_demo(lang: Lang, out: TextIO, folder: Path = EXAMPLES) -> int:
+def run_walkthrough(lang: Lang, out: TextIO, folder: Path = EXAMPLES) -> int:
     paths = sorted(folder.glob("*.json"))
     if not paths:
         raise ClinicalInputError("examples", f"no example intakes found in {folder}")

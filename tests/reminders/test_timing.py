@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backpath.clinical.errors import ClinicalInputError
-from backpath.clinical.reminders import (
+from backpath.reminders.timing import (
     Kind,
     OpenQuestionnaire,
     Outstanding,
