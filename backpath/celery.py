@@ -33,6 +33,10 @@ app.conf.update(
             "task": "backpath.reminders.send_reminders",
             "schedule": crontab(minute="*/15"),
         },
+        "raise-alerts": {
+            "task": "backpath.followup.raise_alerts",
+            "schedule": crontab(minute="5"),
+        },
     },
 )
-app.autodiscover_tasks(["backpath.reminders"])
+app.autodiscover_tasks(["backpath.reminders", "backpath.followup"])

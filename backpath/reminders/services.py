@@ -41,7 +41,6 @@ from backpath.care.models import Episode, EpisodeStatus
 from backpath.care.services import audit
 from backpath.clinical.followup import FOLLOWUP_MONTHS
 from backpath.exercises.adherence_rules import DAILY
-from backpath.followup.jobs import refresh_all_alerts
 from backpath.followup.selectors import between_visits
 from backpath.programs.models import ExerciseLog
 from backpath.programs.services import current_program
@@ -236,7 +235,6 @@ class RunResult:
     mails: int = 0  # mails sent (one per patient per run)
     already_claimed: int = 0  # due, but claimed by an earlier or concurrent run
     failed: int = 0  # mails the mail server refused; their reminders are not sent again
-    alerts: int = 0  # clinician alerts raised by refresh_all_alerts
     counts: dict[str, int] = field(default_factory=dict)  # reminders sent per kind
 
 
@@ -297,15 +295,12 @@ def send_reminders(now: datetime) -> RunResult:
         result.reminders += len(claimed)
         for reminder in claimed:
             result.counts[reminder.kind.value] = result.counts.get(reminder.kind.value, 0) + 1
-    result.alerts = len(refresh_all_alerts(today))
     logger.info(
-        "reminders: %s patients, %s reminders in %s mails, %s already claimed, %s failed, "
-        "%s alerts",
+        "reminders: %s patients, %s reminders in %s mails, %s already claimed, %s failed",
         result.patients,
         result.reminders,
         result.mails,
         result.already_claimed,
         result.failed,
-        result.alerts,
     )
     return result

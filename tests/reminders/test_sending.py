@@ -241,11 +241,16 @@ def test_a_concurrent_claim_is_counted_and_skipped(
     assert (result.mails, result.already_claimed) == (0, 1)
 
 
-def test_it_calls_the_alert_job_once_per_run(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_leaves_the_clinician_alerts_to_their_own_job(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reminder job sends reminders only; ``raise_alerts`` raises the alerts."""
     days: list[date] = []
-    monkeypatch.setattr(services, "refresh_all_alerts", lambda today: days.append(today) or [])
+    monkeypatch.setattr(
+        "backpath.followup.jobs.refresh_all_alerts", lambda today: days.append(today) or []
+    )
     send_reminders(at(23, 30))
-    assert days == [at(23, 30).date()]
+    assert days == []
 
 
 def test_it_reminds_the_after_care_questionnaire_of_a_closed_episode(

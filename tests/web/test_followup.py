@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -253,6 +255,23 @@ def test_the_job_raises_overdue_and_low_adherence_once(world: World) -> None:
     assert [a.kind for a in raised] == ["overdue"]
     assert refresh_all_alerts(today) == []
     assert Alert.objects.count() == 1
+
+
+def test_the_alert_job_is_a_command_of_its_own(world: World) -> None:
+    """``backpath raise_alerts`` (cron) and the Celery task run the same job."""
+    start_weeks_ago(world, 5)
+    make_due(world.amy_episode, "week-3", timezone.localdate() - timedelta(days=8))
+    out = StringIO()
+    call_command("raise_alerts", "--today", timezone.localdate().isoformat(), stdout=out)
+    assert out.getvalue().strip() == "alerts: 1 new"
+    call_command("raise_alerts", stdout=out)
+    assert out.getvalue().strip().endswith("alerts: 0 new")
+    assert Alert.objects.count() == 1
+    with pytest.raises(CommandError, match="--today"):
+        call_command("raise_alerts", "--today", "tomorrow")
+    from backpath.followup.tasks import run  # imports Celery: only in this test
+
+    assert run(timezone.localdate().isoformat()) == 0
 
 
 def test_the_dashboard_puts_red_flags_before_intakes_to_review(world: World) -> None:

@@ -1,6 +1,7 @@
 """``backpath send_reminders``: the scheduled reminder job, for cron in the embedded default.
 
     */15 * * * * backpath send_reminders
+    5 * * * *    backpath raise_alerts
 
 Safe to run as often as you like, and again after a run that stopped halfway: a reminder
 is claimed before it is sent and never sent twice (see ``backpath.reminders.services``).
@@ -27,7 +28,7 @@ def _moment(raw: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Send the reminders due now and raise the time-based clinician alerts."
+    help = "Send the reminders due now (the clinician alerts are `backpath raise_alerts`)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -42,5 +43,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"reminders: {result.reminders} sent in {result.mails} emails to "
             f"{result.patients} patients ({result.already_claimed} already sent, "
-            f"{result.failed} failed); {result.alerts} new alerts"
+            f"{result.failed} failed)"
         )
