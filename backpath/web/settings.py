@@ -2,13 +2,15 @@
 
 SQLite (WAL) in the data directory by default; PostgreSQL when DATABASE_URL says so.
 DEBUG is off unless asked for. The secret key comes from the environment; only the demo and
-the test suite may run without one (they set BACKPATH_DEMO or run under pytest).
+the test suite may run without one, and each says so explicitly: the demo sets BACKPATH_DEMO,
+the test suite BACKPATH_TESTING (see below). Secrets can also come from files (NAME_FILE), and
+every value is checked here, at start-up, rather than failing later in a request.
 """
 
 from __future__ import annotations
 
 import os
-import sys
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +29,45 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def _env_int(name: str, default: int, minimum: int, maximum: int) -> int:
+    """A whole number within [minimum, maximum]; digits only (no '5_000', '1e3' or '2.0')."""
+    raw = os.environ.get(name, "")
+    if raw.strip() == "":
+        return default
+    if re.fullmatch(r"-?[0-9]+", raw.strip()):
+        value = int(raw.strip())
+        if minimum <= value <= maximum:
+            return value
+    raise ImproperlyConfigured(f"{name} must be a whole number {minimum}-{maximum}, got {raw!r}")
+
+
+def _env_secret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file NAME_FILE names (Docker and Kubernetes secrets).
+
+    The file's content is used with its trailing newline(s) removed. Giving both is an error, as
+    is a file that cannot be read or is empty. Messages name the variable and the path, never
+    the secret. An empty NAME counts as not given.
+    """
+    file_name = f"{name}_FILE"
+    value = os.environ.get(name, "")
+    path = os.environ.get(file_name, "")
+    if not path:
+        return value or default
+    if value:
+        raise ImproperlyConfigured(f"set {name} or {file_name}, not both")
+    try:
+        content = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ImproperlyConfigured(f"{file_name}: cannot read {path!r} ({reason})") from None
+    except UnicodeDecodeError:
+        raise ImproperlyConfigured(f"{file_name}: {path!r} is not UTF-8 text") from None
+    content = content.rstrip("\r\n")
+    if not content:
+        raise ImproperlyConfigured(f"{file_name}: {path!r} is empty")
+    return content
+
+
 def _env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
@@ -39,8 +80,15 @@ OUTBOX_DIR = DATA_DIR / "outbox"
 WORDING_DIR = Path(os.environ.get("BACKPATH_WORDING_DIR") or DATA_DIR / "wording").resolve()
 
 DEBUG = _env_bool("BACKPATH_DEBUG", default=False)
-_INSECURE_ALLOWED = _env_bool("BACKPATH_DEMO", default=False) or "pytest" in sys.modules
-SECRET_KEY = os.environ.get("BACKPATH_SECRET_KEY", "")
+# Only an explicit flag loosens security: BACKPATH_DEMO (set by `backpath demo`) or
+# BACKPATH_TESTING (set by pytest-env from [tool.pytest.ini_options] in pyproject.toml, before
+# pytest-django imports this module). Nothing guesses from the process, e.g. from pytest being
+# imported: a production process may import pytest through some plugin and must still fail
+# closed.
+_INSECURE_ALLOWED = _env_bool("BACKPATH_DEMO", default=False) or _env_bool(
+    "BACKPATH_TESTING", default=False
+)
+SECRET_KEY = _env_secret("BACKPATH_SECRET_KEY")
 if not SECRET_KEY:
     if not (_INSECURE_ALLOWED or DEBUG):
         raise ImproperlyConfigured("set BACKPATH_SECRET_KEY (a long random string)")
@@ -101,13 +149,15 @@ TEMPLATES = [
     },
 ]
 
-if not os.environ.get("DATABASE_URL"):
+# The database URL may carry the password, so it is a secret too (DATABASE_URL_FILE).
+_DATABASE_URL = _env_secret("DATABASE_URL")
+if not _DATABASE_URL:
     # The embedded default keeps its database in the data directory; make it on first use.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 _sqlite_path = DATA_DIR / "backpath.sqlite3"
 DATABASES = {
-    "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
-    if os.environ.get("DATABASE_URL")
+    "default": dj_database_url.parse(_DATABASE_URL, conn_max_age=60)
+    if _DATABASE_URL
     else {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": _sqlite_path,
@@ -162,9 +212,9 @@ EMAIL_BACKEND = (
     else "backpath.web.mail.ConsoleAndFileBackend"
 )
 EMAIL_HOST = os.environ.get("BACKPATH_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("BACKPATH_EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("BACKPATH_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("BACKPATH_EMAIL_PASSWORD", "")
+EMAIL_PORT = _env_int("BACKPATH_EMAIL_PORT", default=587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = _env_secret("BACKPATH_EMAIL_USER")
+EMAIL_HOST_PASSWORD = _env_secret("BACKPATH_EMAIL_PASSWORD")
 EMAIL_USE_TLS = _env_bool("BACKPATH_EMAIL_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("BACKPATH_FROM_EMAIL", "backpath <noreply@backpath.local>")
 # Links in mail sent without a request (alerts, reminders) start with this address.
