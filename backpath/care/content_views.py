@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from backpath.care.forms import text
 from backpath.care.questionnaires import askable, questionnaire
 from backpath.clinical.instruments import instruments
 from backpath.clinical.pathway import pathway_rules
 from backpath.clinical.redflags import AskedOf, red_flag_bank
+from backpath.web.i18n import text
 
 ASKED_OF = {
     AskedOf.PATIENT: _("Patient"),

@@ -6,14 +6,12 @@ double click or a resubmitted page does not write twice.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from backpath.care.models import DischargeReason, Patient
@@ -24,42 +22,18 @@ from backpath.clinical.classification import LegPain
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.instruments import Instrument
 from backpath.clinical.intake import UNKNOWN, Course
-from backpath.clinical.language import Lang, Text
 from backpath.clinical.redflags import AskedOf, red_flag_bank
 from backpath.clinical.scoring import validate_answers
 from backpath.clinical.sessions import intervention_codes
 from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
+from backpath.web.forms import ISO_DATE, YES_NO, OnceForm, yes_no_field
+from backpath.web.i18n import text
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
-# A date input only takes ISO dates, whatever the interface language formats dates as.
-ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-YES_NO = (("yes", _("Yes")), ("no", _("No")))
 # A red-flag question may be answered "don't know": that is recorded as unknown, never as no.
 YES_NO_UNKNOWN = (*YES_NO, (UNKNOWN, _("I don't know")))
-
-
-def lang() -> Lang:
-    return Lang.EN if (get_language() or "nl").startswith("en") else Lang.NL
-
-
-def text(value: Text) -> str:
-    return value(lang())
-
-
-class OnceForm(forms.Form):
-    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-
-
-def yes_no_field(label: StrOrPromise, required: bool = True) -> forms.ChoiceField:
-    # Marked so the template lays the two short answers side by side.
-    return forms.ChoiceField(
-        label=label,
-        choices=YES_NO,
-        widget=forms.RadioSelect(attrs={"class": "yesno"}),
-        required=required,
-    )
 
 
 class PatientForm(OnceForm, forms.ModelForm):  # type: ignore[type-arg]

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from backpath.care import selectors
 from backpath.care.access import access_episode
-from backpath.care.forms import lang
 from backpath.care.models import Episode, EpisodeStatus
-from backpath.care.views import clinician_required
 from backpath.interchange import in_language
+from backpath.web.decorators import clinician_required
+from backpath.web.i18n import lang
 
 KINDS = ("start", "end")
 

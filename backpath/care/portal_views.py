@@ -2,53 +2,17 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from backpath.accounts.models import User
 from backpath.care import selectors
 from backpath.care.access import current_episode
-from backpath.care.forms import text
-from backpath.care.views import View
 from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
-from backpath.followup.selectors import between_visits, unresolved_red_flag
-
-
-def patient_required(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_patient:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@patient_required
-def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    episode = current_episode(user)
-    record = selectors.episode_record(episode) if episode else None
-    today = timezone.localdate()
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "episode": episode,
-            "record": record,
-            "state": (between_visits(episode, today, record.plan) if episode and record else None),
-            "red_flag": unresolved_red_flag(episode) if episode else None,
-            "has_program": episode is not None and episode.programs.exists(),
-            "next_evaluation": record.next_evaluation() if record else None,
-        },
-    )
+from backpath.web.decorators import patient_required
+from backpath.web.i18n import text
 
 
 @patient_required

@@ -6,15 +6,11 @@ through ``backpath.care.access`` (404 for anything outside the user's clinic).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,53 +18,22 @@ from backpath.accounts.models import User
 from backpath.care import selectors, services
 from backpath.care.access import access_episode, access_patient
 from backpath.care.forms import (
-    CloseForm,
     EpisodeOpenForm,
-    GpAnswerForm,
     InvitePatientForm,
     PatientForm,
     PlanAdjustForm,
     ReviewForm,
     SessionForm,
-    lang,
 )
-from backpath.care.models import Episode, EpisodeStatus, IntakeStatus, Patient
+from backpath.care.models import EpisodeStatus, IntakeStatus, Patient
 from backpath.care.vocabulary import INTERVENTION_LABELS
-from backpath.followup.selectors import attention, between_visits
 from backpath.interchange import assessment_from_record, not_recommended_lines, plan_from_record
-
-View = Callable[..., HttpResponse]
-
-
-def clinician_required(view: View) -> View:
-    """Logged in as a clinician or clinic admin; anyone else gets a 404 (not a hint)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_clinician:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from backpath.web.decorators import clinician_required
+from backpath.web.i18n import lang
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-@clinician_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    return render(
-        request,
-        "care/dashboard.html",
-        {
-            "attention": attention(user),
-            "episodes": selectors.episode_list(user),
-        },
-    )
 
 
 @clinician_required
@@ -161,64 +126,6 @@ def episode_open(request: HttpRequest, patient_id: str) -> HttpResponse:
         submission=form.cleaned_data["submission"],
     )
     return redirect("episode_detail", episode.id)
-
-
-def _episode_page(
-    request: HttpRequest,
-    episode: Episode,
-    close_form: CloseForm,
-    status: int = 200,
-    gp_answer_form: GpAnswerForm | None = None,
-) -> HttpResponse:
-    record = selectors.episode_record(episode)
-    if gp_answer_form is None and episode.is_open and services.plan_on_hold(record.plan):
-        gp_answer_form = GpAnswerForm(opened_on=timezone.localdate(episode.opened_at))
-    return render(
-        request,
-        "care/episode_detail.html",
-        {
-            "episode": episode,
-            "record": record,
-            "between": between_visits(episode, timezone.localdate(), record.plan),
-            "alerts": list(episode.alerts.filter(resolved_at__isnull=True)),
-            "next_evaluation": record.next_evaluation(),
-            "intake": episode.intake,
-            "withheld": services.withheld_instruments(episode),
-            "close_form": close_form,
-            "gp_answer_form": gp_answer_form,
-        },
-        status=status,
-    )
-
-
-@clinician_required
-@require_POST
-def gp_answer(request: HttpRequest, episode_id: str) -> HttpResponse:
-    """The GP's answer to the red-flag referral releases the plan's hold."""
-    user = _user(request)
-    episode = access_episode(user, episode_id, need_clinician=True)
-    form = GpAnswerForm(request.POST, opened_on=timezone.localdate(episode.opened_at))
-    if not form.is_valid():
-        return _episode_page(request, episode, CloseForm(), status=400, gp_answer_form=form)
-    try:
-        services.gp_answer_record(
-            actor=user,
-            episode=episode,
-            answered_on=form.cleaned_data["answered_on"],
-            note=form.cleaned_data["note"],
-            submission=form.cleaned_data["submission"],
-        )
-    except services.NotOnHold:
-        messages.info(request, _("The care plan does not wait for a GP's answer."))
-        return redirect("episode_detail", episode.id)
-    messages.success(request, _("The GP's answer is recorded; the care plan is released."))
-    return redirect("plan_detail", episode.id)
-
-
-@clinician_required
-def episode_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
-    episode = access_episode(_user(request), episode_id, need_clinician=True)
-    return _episode_page(request, episode, CloseForm())
 
 
 @clinician_required
@@ -419,21 +326,3 @@ def session_check(request: HttpRequest, episode_id: str) -> HttpResponse:
         }
     )
     return render(request, "care/_session_warnings.html", _session_context(episode, record, form))
-
-
-@clinician_required
-@require_POST
-def episode_close(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user = _user(request)
-    episode = access_episode(user, episode_id, need_clinician=True)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        return _episode_page(request, episode, form, status=400)
-    services.episode_close(
-        actor=user,
-        episode=episode,
-        reason=form.cleaned_data["reason"],
-        summary=form.cleaned_data["summary"],
-    )
-    messages.success(request, _("The episode is closed. The end report is ready."))
-    return redirect("episode_detail", episode.id)

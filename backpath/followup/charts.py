@@ -1,4 +1,8 @@
-"""The progress charts of an episode, in the user's language (drawn by programs.progress_charts)."""
+"""The progress charts of an episode, in the user's language.
+
+The spec of each chart (texts translated here) is in ``programs.progress_charts``; the drawing
+is :mod:`backpath.charts`.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from backpath.care.forms import text
 from backpath.care.models import Episode
+from backpath.charts import WIDTH
 from backpath.clinical.instruments import Direction, instrument
 from backpath.followup.progress import Course
-from backpath.programs import charts, progress_charts
+from backpath.programs import progress_charts
 from backpath.programs.adherence import adherence, completion_svg
+from backpath.web.i18n import text
 
 # The instruments drawn, in this order: pain, then function (docs/clinical/reference.md §5).
 CHARTED = ("nprs", "psk", "qbpds")
@@ -27,7 +32,7 @@ def _better(instrument_id: str) -> progress_charts.Better:
 
 
 def progress_charts_for(
-    episode: Episode, history: Course, today: date, *, width: int = charts.WIDTH
+    episode: Episode, history: Course, today: date, *, width: int = WIDTH
 ) -> dict[str, str]:
     """SVG per chart: one per instrument, an overview, activity, diary and exercises done.
 

@@ -9,11 +9,12 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from backpath.care.forms import OnceForm, text, yes_no_field
 from backpath.clinical.followup import recheck_flags
 from backpath.clinical.redflags import red_flag_bank
 from backpath.followup.models import REASON_MAX, DiaryEntry, ExercisesDone, Sleep
 from backpath.followup.services import markable_flags
+from backpath.web.forms import OnceForm, yes_no_field
+from backpath.web.i18n import text
 
 ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
 

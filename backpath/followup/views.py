@@ -20,10 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backpath.accounts.models import User
 from backpath.care.access import access_episode, current_episode
-from backpath.care.forms import InstrumentsForm, text
+from backpath.care.forms import InstrumentsForm
 from backpath.care.models import Episode
-from backpath.care.portal_views import patient_required
-from backpath.care.views import clinician_required
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import red_flag_bank
 from backpath.education.modules import modules
@@ -35,6 +33,8 @@ from backpath.followup.progress import course, occasion_label
 from backpath.followup.selectors import alerts_for, between_visits
 from backpath.learning.views import module_html
 from backpath.programs import charts
+from backpath.web.decorators import clinician_required, patient_required
+from backpath.web.i18n import text
 
 FLARE_MODULE = "flare_up_plan"
 # The columns of the clinician's measurement table.

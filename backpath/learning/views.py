@@ -17,13 +17,13 @@ from django.views.decorators.http import require_http_methods
 from backpath.accounts.models import User
 from backpath.care import selectors
 from backpath.care.access import current_episode
-from backpath.care.forms import lang, text
 from backpath.care.models import Episode, PlanVersion
-from backpath.care.portal_views import patient_required
 from backpath.clinical.stratification import Profile
 from backpath.education.modules import Module, curriculum, modules
 from backpath.interchange import plan_from_record
 from backpath.learning.models import ModuleRead
+from backpath.web.decorators import patient_required
+from backpath.web.i18n import lang, text
 
 
 def schedule(episode: Episode, plan: PlanVersion | None = None) -> list[dict[str, Any]]:

@@ -12,9 +12,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 
-from backpath.care.forms import OnceForm, text
 from backpath.clinical.errors import ClinicalInputError
 from backpath.education.prevention import Check, CheckKind, Question, QuestionKind, validate
+from backpath.web.forms import OnceForm
+from backpath.web.i18n import text
 
 
 def _number(value: float) -> str:

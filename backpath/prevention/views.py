@@ -16,9 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from backpath.accounts.models import User
 from backpath.care.access import current_episode
-from backpath.care.forms import text
 from backpath.care.models import Episode
-from backpath.care.portal_views import patient_required
 from backpath.clinical.citations import Evidence, citations
 from backpath.clinical.errors import ClinicalInputError
 from backpath.education.modules import modules
@@ -26,7 +24,9 @@ from backpath.education.prevention import Advice, CheckKind, advice_by_ids, chec
 from backpath.learning.views import schedule
 from backpath.prevention.forms import PreventionForm
 from backpath.prevention.services import latest_checks, prevention_check_record
-from backpath.web.templatetags.backpath import source_label
+from backpath.web.citations import source_label
+from backpath.web.decorators import patient_required
+from backpath.web.i18n import text
 
 # A literature entry ends with a reviewer's summary in brackets; a patient sees the reference.
 _SUMMARY = re.compile(r"\s+\([^()]*\)$")

@@ -1,4 +1,4 @@
-"""How well the home exercise program is kept: the clinician's adherence page.
+"""How well the home exercise program is kept: what the clinician's adherence page shows.
 
 ``adherence`` reads an episode's programs and logs in a fixed number of queries and returns
 what the page shows:
@@ -22,20 +22,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backpath.accounts.models import User
-from backpath.care.access import access_episode
-from backpath.care.forms import text
 from backpath.care.models import Episode
-from backpath.care.views import clinician_required
 from backpath.exercises.adherence_rules import DAILY, hurts, mean, skipped
 from backpath.exercises.library import library
 from backpath.programs import charts, services
 from backpath.programs.models import ExerciseLog, Program, Quota, QuotaLog
+from backpath.web.i18n import text
 
 WEEK = 7
 
@@ -273,35 +268,4 @@ def completion_svg(data: Adherence, chart_id: str, *, width: int = charts.WIDTH)
         missed_label=_("Missed"),
         chart_id=chart_id,
         width=width,
-    )
-
-
-@clinician_required
-def adherence_view(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    episode = access_episode(user, episode_id, need_clinician=True)
-    data = adherence(episode, timezone.localdate())
-    period = {"start": charts.day_label(data.start), "end": charts.day_label(data.today)}
-    completion = completion_svg(data, "adherence-completion")
-    labels = {row.exercise_id: exercise_label(row.exercise_id) for row in data.exercises}
-    pain = charts.pain_chart(
-        data.pain,
-        title=_("Pain per exercise (0-10)"),
-        labels=labels,
-        desc=_("Pain from 0 to 10 per exercise from %(start)s to %(end)s; the dashed line marks 5.")
-        % period,
-        empty_text=_("No pain scores logged yet."),
-        span=(data.start, data.today),
-        chart_id="adherence-pain",
-    )
-    return render(
-        request,
-        "programs/adherence.html",
-        {
-            "episode": episode,
-            "data": data,
-            "period_days": len(data.days),
-            "completion_chart": completion,
-            "pain_chart": pain,
-        },
     )

@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
-from backpath.care.forms import OnceForm, text
 from backpath.care.vocabulary import CATEGORY_LABELS, EQUIPMENT_LABELS
 from backpath.clinical.errors import ClinicalInputError
 from backpath.exercises.library import Category, Dosage, Equipment, library
 from backpath.exercises.programs import GradedQuota
+from backpath.web.forms import OnceForm
+from backpath.web.i18n import text
 
 
 class ItemForm(forms.Form):

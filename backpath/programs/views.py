@@ -15,10 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backpath.accounts.models import User
 from backpath.care import selectors
 from backpath.care.access import access_episode, episodes_for
-from backpath.care.forms import lang
 from backpath.care.models import Episode
-from backpath.care.portal_views import patient_required
-from backpath.care.views import clinician_required
 from backpath.clinical.classification import Diagnosis
 from backpath.clinical.stratification import Profile
 from backpath.exercises.library import Category, Equipment, activity_links, library
@@ -30,9 +27,12 @@ from backpath.exercises.programs import (
     suggest_program,
 )
 from backpath.interchange import assessment_from_record
-from backpath.programs import booklets, services
+from backpath.programs import booklets, charts, services
+from backpath.programs.adherence import adherence, completion_svg, exercise_label
 from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm, SuggestForm
 from backpath.programs.models import ExerciseLog, Program
+from backpath.web.decorators import clinician_required, patient_required
+from backpath.web.i18n import lang
 
 DEFAULT_EQUIPMENT = frozenset({Equipment.MAT, Equipment.CHAIR, Equipment.WALL})
 
@@ -330,3 +330,34 @@ def my_booklet(request: HttpRequest) -> HttpResponse:
     if program is None:
         raise Http404
     return _booklet_response(booklets.program_booklet(program, lang()))
+
+
+@clinician_required
+def adherence_view(request: HttpRequest, episode_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episode = access_episode(user, episode_id, need_clinician=True)
+    data = adherence(episode, timezone.localdate())
+    period = {"start": charts.day_label(data.start), "end": charts.day_label(data.today)}
+    completion = completion_svg(data, "adherence-completion")
+    labels = {row.exercise_id: exercise_label(row.exercise_id) for row in data.exercises}
+    pain = charts.pain_chart(
+        data.pain,
+        title=_("Pain per exercise (0-10)"),
+        labels=labels,
+        desc=_("Pain from 0 to 10 per exercise from %(start)s to %(end)s; the dashed line marks 5.")
+        % period,
+        empty_text=_("No pain scores logged yet."),
+        span=(data.start, data.today),
+        chart_id="adherence-pain",
+    )
+    return render(
+        request,
+        "programs/adherence.html",
+        {
+            "episode": episode,
+            "data": data,
+            "period_days": len(data.days),
+            "completion_chart": completion,
+            "pain_chart": pain,
+        },
+    )

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backpath.accounts.models import User
-from backpath.care.portal_views import patient_required
 from backpath.reminders import services
 from backpath.reminders.feed import calendar_feed as build_feed
 from backpath.reminders.forms import ReminderSettingsForm
 from backpath.reminders.models import ReminderSettings
+from backpath.web.decorators import patient_required
 
 
 def _page(

@@ -16,8 +16,8 @@ from backpath.followup import views as followup
 from backpath.learning import views as learning
 from backpath.prevention import views as prevention
 from backpath.programs import views as programs
-from backpath.programs.adherence import adherence_view
 from backpath.reminders import views as reminders
+from backpath.web import pages
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -41,7 +41,7 @@ urlpatterns = [
     ),
     path("invite/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     path("language/", accounts.set_language, name="set_language"),
-    path("clinic/", care.dashboard, name="dashboard"),
+    path("clinic/", pages.dashboard, name="dashboard"),
     path("clinic/team/", accounts.team, name="team"),
     path("clinic/patients/", care.patient_list, name="patient_list"),
     path("clinic/patients/new/", care.patient_new, name="patient_new"),
@@ -52,15 +52,15 @@ urlpatterns = [
         care.episode_open,
         name="episode_open",
     ),
-    path("episodes/<uuid:episode_id>/", care.episode_detail, name="episode_detail"),
+    path("episodes/<uuid:episode_id>/", pages.episode_detail, name="episode_detail"),
     path("episodes/<uuid:episode_id>/urgent-seen/", care.urgent_seen, name="urgent_seen"),
     path("episodes/<uuid:episode_id>/review/", care.review, name="review"),
-    path("episodes/<uuid:episode_id>/gp-answer/", care.gp_answer, name="gp_answer"),
+    path("episodes/<uuid:episode_id>/gp-answer/", pages.gp_answer, name="gp_answer"),
     path("episodes/<uuid:episode_id>/plan/", care.plan_detail, name="plan_detail"),
     path("episodes/<uuid:episode_id>/plan/change/", care.plan_adjust, name="plan_adjust"),
     path("episodes/<uuid:episode_id>/sessions/new/", care.session_new, name="session_new"),
     path("episodes/<uuid:episode_id>/sessions/check/", care.session_check, name="session_check"),
-    path("episodes/<uuid:episode_id>/close/", care.episode_close, name="episode_close"),
+    path("episodes/<uuid:episode_id>/close/", pages.episode_close, name="episode_close"),
     path("episodes/<uuid:episode_id>/letters/<str:kind>/", letters.letter, name="letter"),
     path(
         "episodes/<uuid:episode_id>/letters/<str:kind>/pdf/", letters.letter_pdf, name="letter_pdf"
@@ -81,7 +81,7 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/program/edit/", programs.program_edit, name="program_edit"),
     path(
         "episodes/<uuid:episode_id>/program/adherence/",
-        adherence_view,
+        programs.adherence_view,
         name="program_adherence",
     ),
     path(
@@ -108,7 +108,7 @@ urlpatterns = [
     path("me/questionnaires/<slug:key>/", followup.questionnaire, name="questionnaire"),
     path("me/progress/", followup.portal_progress, name="portal_progress"),
     path("me/back-again/", followup.come_back, name="come_back"),
-    path("me/", portal.home, name="portal_home"),
+    path("me/", pages.home, name="portal_home"),
     path("me/plan/", portal.plan, name="portal_plan"),
     path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),
     path("admin/clinical-content/", content.clinical_content, name="clinical_content"),

@@ -37,7 +37,7 @@ from backpath.clinical.instruments import instrument
 from backpath.clinical.language import Lang
 from backpath.clinical.redflags import Action, AskedOf, Condition, red_flag_bank
 from backpath.clinical.stratification import PROFILE_LABELS, Profile
-from backpath.web.templatetags.backpath import source_label
+from backpath.web.citations import source_label
 from tests.web.personas import World, low_risk_answers, submit_intake
 
 # --- helpers -------------------------------------------------------------------------------

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backpath.programs.charts import LABEL_GAP, LEFT, MIN_WIDTH, PLOT_WIDTH, RIGHT, WIDTH
+from backpath.charts import LABEL_GAP, LEFT, MIN_WIDTH, PLOT_WIDTH, RIGHT, WIDTH
 from backpath.programs.progress_charts import (
     activity_chart,
     diary_chart,
     measure_chart,
     multi_measure_chart,
 )
-from tests.web.test_charts import (
+from tests.charts.svgcheck import (
     NS,
     PAIR,
     TEXT,

@@ -9,7 +9,6 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from backpath.care.forms import lang, text
 from backpath.care.vocabulary import (
     ALERT_LABELS,
     CATEGORY_LABELS,
@@ -18,7 +17,6 @@ from backpath.care.vocabulary import (
     STRENGTH_LABELS,
     VERDICT_LABELS,
 )
-from backpath.clinical.citations import citations
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
@@ -28,6 +26,8 @@ from backpath.exercises.render import render_svg
 from backpath.followup.progress import occasion_label as _occasion_label
 from backpath.interchange import in_language
 from backpath.learning.views import reading_progress as module_progress
+from backpath.web.citations import source_label
+from backpath.web.i18n import lang, text
 
 register = template.Library()
 
@@ -128,19 +128,7 @@ def instrument_name(code: str) -> str:
     return f"{definition.abbreviation} - {text(definition.name)}"
 
 
-@register.filter
-def source_label(source: str) -> str:
-    """A citation id as its readable reference.
-
-    The KNGF entries carry a reviewer's summary after the section title ("KNGF 2021, C.2
-    Oefentherapeutische interventies: P1 consider ..."); screens show the section title only.
-    """
-    if source not in citations():
-        return source
-    reference = citations()[source].reference
-    if reference.startswith("KNGF 2021, "):
-        return reference.split(":", 1)[0]
-    return reference
+register.filter("source_label", source_label)
 
 
 @register.filter
