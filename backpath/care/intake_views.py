@@ -18,6 +18,7 @@ from backpath.care import services
 from backpath.care.access import access_episode
 from backpath.care.forms import QuestionnaireForm, SafetyForm, answer_choice
 from backpath.care.models import Episode, IntakeStatus
+from backpath.clinical.redflags import Action
 
 
 def _open_intake(request: HttpRequest, episode_id: str) -> tuple[User, Episode]:
@@ -92,7 +93,7 @@ def intake_questionnaires(request: HttpRequest, episode_id: str) -> HttpResponse
         except services.IntakeClosed:
             # A second tab or a double submit finished the intake first: show where it stands.
             return _finished(episode)
-        if record.urgency in ("emergency", "same_day"):
+        if Action(record.urgency).stops_care:
             return redirect("intake_urgent", episode.id)
         return redirect("intake_done", episode.id)
     status = 400 if request.method == "POST" else 200

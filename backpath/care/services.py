@@ -596,21 +596,38 @@ def session_check(
     )
 
 
-def session_reason_problem(check: SessionCheck) -> str:
-    """What the form says when the reason for a warned session is missing."""
-    if check.not_recommended:
-        return _("You chose care the guideline advises against: give the reason.")
-    return _("The plan waits for the GP's answer to a red flag: give the reason to treat now.")
+def session_problems(check: SessionCheck, draft: SessionDraft) -> list[tuple[str, str]]:
+    """The reasons a session note still lacks for its plan, as (field, message) pairs."""
+    problems: list[tuple[str, str]] = []
+    if check.needs_reason and not draft.deviation_reason.strip():
+        problems.append(
+            (
+                "deviation_reason",
+                _("You chose care the guideline advises against: give the reason.")
+                if check.not_recommended
+                else _(
+                    "The plan waits for the GP's answer to a red flag: "
+                    "give the reason to treat now."
+                ),
+            )
+        )
+    if check.over_budget and not draft.over_budget_reason.strip():
+        problems.append(
+            (
+                "over_budget_reason",
+                _("This session goes over the profile's session budget: give the reason."),
+            )
+        )
+    return problems
 
 
 class SessionRefused(Exception):
-    """The note does not meet the plan as it stands now (another clinician may have changed
-    it since the form was checked); the form shows the problem on its field."""
+    """The note does not meet the plan as it stands now; the form shows each problem on its
+    field (another clinician may have changed the plan since the form was shown)."""
 
-    def __init__(self, field: str | None, problem: str) -> None:
-        super().__init__(problem)
-        self.field = field
-        self.problem = problem
+    def __init__(self, problems: list[tuple[str | None, str]]) -> None:
+        super().__init__("; ".join(problem for _field, problem in problems))
+        self.problems = problems
 
 
 def session_record(
@@ -623,15 +640,10 @@ def session_record(
             episode = Episode.objects.select_for_update().get(pk=episode.pk)
             plan = current_plan(episode)
             if plan is None:
-                raise SessionRefused(None, _("This episode has no care plan yet."))
+                raise SessionRefused([(None, _("This episode has no care plan yet."))])
             check = session_check(episode, plan, draft.interventions)
-            if check.needs_reason and not draft.deviation_reason.strip():
-                raise SessionRefused("deviation_reason", session_reason_problem(check))
-            if check.over_budget and not draft.over_budget_reason.strip():
-                raise SessionRefused(
-                    "over_budget_reason",
-                    _("This session goes over the profile's session budget: give the reason."),
-                )
+            if problems := session_problems(check, draft):
+                raise SessionRefused(list(problems))
             note = SessionNote.objects.create(
                 episode=episode,
                 number=episode.sessions.count() + 1,

@@ -270,38 +270,30 @@ def session_new(request: HttpRequest, episode_id: str) -> HttpResponse:
             # A double click: the first click saved it; its checks were met then.
             messages.success(request, _("Session %(number)s saved.") % {"number": saved.number})
             return redirect("episode_detail", episode.id)
-        context = _session_context(episode, record, form)
-        check = context["check"]
         data = form.cleaned_data
-        if check.needs_reason and not data["deviation_reason"].strip():
-            form.add_error("deviation_reason", services.session_reason_problem(check))
-        if check.over_budget and not data["over_budget_reason"].strip():
-            form.add_error(
-                "over_budget_reason",
-                _("This session goes over the profile's session budget: give the reason."),
+        draft = services.SessionDraft(
+            held_on=data["held_on"],
+            subjective=data["subjective"],
+            objective=data["objective"],
+            analysis=data["analysis"],
+            plan=data["plan"],
+            pain_now=data["pain_now"],
+            interventions=tuple(data["interventions"]),
+            deviation_reason=data["deviation_reason"].strip(),
+            over_budget_reason=data["over_budget_reason"].strip(),
+        )
+        # The service checks the note against the plan as it stands when it saves (another
+        # clinician may just have changed it) and names every missing reason at once.
+        try:
+            note = services.session_record(
+                actor=user, episode=episode, draft=draft, submission=data["submission"]
             )
-        if form.is_valid():
-            draft = services.SessionDraft(
-                held_on=data["held_on"],
-                subjective=data["subjective"],
-                objective=data["objective"],
-                analysis=data["analysis"],
-                plan=data["plan"],
-                pain_now=data["pain_now"],
-                interventions=tuple(data["interventions"]),
-                deviation_reason=data["deviation_reason"].strip(),
-                over_budget_reason=data["over_budget_reason"].strip(),
-            )
-            try:
-                note = services.session_record(
-                    actor=user, episode=episode, draft=draft, submission=data["submission"]
-                )
-            except services.SessionRefused as refused:
-                form.add_error(refused.field, refused.problem)
-            else:
-                number = note.number
-                messages.success(request, _("Session %(number)s saved.") % {"number": number})
-                return redirect("episode_detail", episode.id)
+        except services.SessionRefused as refused:
+            for field, problem in refused.problems:
+                form.add_error(field, problem)
+        else:
+            messages.success(request, _("Session %(number)s saved.") % {"number": note.number})
+            return redirect("episode_detail", episode.id)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "care/session_form.html", _session_context(episode, record, form), status=status

@@ -51,6 +51,11 @@ class Action(StrEnum):
     def rank(self) -> int:
         return _RANK[self]
 
+    @property
+    def stops_care(self) -> bool:
+        """Emergency and same-day levels stop the intake: no plan, act now."""
+        return self in (Action.EMERGENCY, Action.SAME_DAY)
+
 
 class _Rank(IntEnum):
     NONE = 0

@@ -92,7 +92,7 @@ class Triage:
     @property
     def stops_care(self) -> bool:
         """Emergency and same-day findings stop the intake: no plan, act now."""
-        return self.urgency in (Action.EMERGENCY, Action.SAME_DAY)
+        return self.urgency.stops_care
 
     @property
     def complete(self) -> bool:

@@ -23,7 +23,7 @@ from backpath.care.access import access_episode, current_episode
 from backpath.care.forms import InstrumentsForm
 from backpath.care.models import Episode
 from backpath.clinical.instruments import instrument
-from backpath.clinical.redflags import red_flag_bank
+from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.education.modules import modules
 from backpath.followup import services
 from backpath.followup.charts import PHONE_WIDTH, progress_charts_for
@@ -124,7 +124,7 @@ def recheck_result(request: HttpRequest, check_id: str) -> HttpResponse:
     check = RedFlagCheck.objects.filter(episode=episode, pk=check_id).first()
     if check is None:
         raise Http404
-    stops = check.urgency in ("emergency", "same_day")
+    stops = Action(check.urgency).stops_care
     return render(
         request,
         "followup/recheck_result.html",

@@ -21,7 +21,7 @@ from backpath.care.models import Episode, PlanVersion
 from backpath.clinical.stratification import Profile
 from backpath.education.modules import Module, curriculum, modules
 from backpath.interchange import plan_from_record
-from backpath.learning.models import ModuleRead
+from backpath.learning import services
 from backpath.web.decorators import patient_required
 from backpath.web.i18n import lang, text
 
@@ -95,12 +95,7 @@ def module_page(request: HttpRequest, module_id: str) -> HttpResponse:
     feedback = None
     if request.method == "POST" and form.is_valid():
         answers = [form.cleaned_data[f"q{n}"] for n in range(len(module.questions))]
-        correct = sum(a == q.answer for a, q in zip(answers, module.questions, strict=True))
-        ModuleRead.objects.update_or_create(
-            episode=episode,
-            module_id=module_id,
-            defaults={"correct": correct, "asked": len(answers), "read_at": timezone.now()},
-        )
+        services.module_read(actor=user, episode=episode, module=module, answers=answers)
         feedback = [
             {
                 "question": text(q.question),

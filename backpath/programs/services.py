@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from backpath.accounts.models import User
-from backpath.care.models import AuditEvent, Episode
-from backpath.care.services import record_for_submission
+from backpath.care.models import Episode
+from backpath.care.services import audit, record_for_submission
 from backpath.clinical.errors import ClinicalInputError
 from backpath.exercises.library import Dosage, library
 from backpath.exercises.programs import GradedQuota
@@ -96,9 +96,7 @@ def program_publish(
                 goal=quota.goal,
                 starts_on=timezone.localdate(),
             )
-        AuditEvent.objects.create(
-            actor=actor, clinic_id=episode.clinic_id, action="program.publish", object_id=program.id
-        )
+        audit(actor, episode.clinic_id, "program.publish", program.id)
     return program
 
 
@@ -118,23 +116,37 @@ def week_start(quota: Quota, day: date) -> date:
 
 
 def exercise_log(
-    *, item: ProgramItem, day: date, done: bool, pain: int | None, difficulty: int | None
+    *,
+    actor: User,
+    episode: Episode,
+    item: ProgramItem,
+    day: date,
+    done: bool,
+    pain: int | None,
+    difficulty: int | None,
 ) -> ExerciseLog:
-    """Record one exercise for one day; logging the same day again corrects it."""
+    """Record one exercise of ``episode``'s program for one day; the same day again corrects
+    it. Audited like every write."""
     if day > timezone.localdate():
         raise ClinicalInputError("day", "cannot log a day in the future")
-    log, _created = ExerciseLog.objects.update_or_create(
-        item=item,
-        day=day,
-        defaults={"done": done, "pain": pain, "difficulty": difficulty},
-    )
+    with transaction.atomic():
+        log, _created = ExerciseLog.objects.update_or_create(
+            item=item,
+            day=day,
+            defaults={"done": done, "pain": pain, "difficulty": difficulty},
+        )
+        audit(actor, episode.clinic_id, "exercise.log", log.id)
     return log
 
 
-def quota_log(*, quota: Quota, day: date, amount: int) -> QuotaLog:
+def quota_log(*, actor: User, episode: Episode, quota: Quota, day: date, amount: int) -> QuotaLog:
+    """Record the graded-activity minutes of one day; the same day again corrects it."""
     if day > timezone.localdate():
         raise ClinicalInputError("day", "cannot log a day in the future")
-    log, _created = QuotaLog.objects.update_or_create(
-        quota=quota, day=day, defaults={"amount": amount}
-    )
+    with transaction.atomic():
+        log, _created = QuotaLog.objects.update_or_create(
+            quota=quota, day=day, defaults={"amount": amount}
+        )
+        # A quota log has a numeric id; the audit names the program it belongs to.
+        audit(actor, episode.clinic_id, "quota.log", quota.program_id)
     return log

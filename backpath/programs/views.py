@@ -279,6 +279,8 @@ def log_exercise(request: HttpRequest) -> HttpResponse:
     if item is None:
         raise Http404
     services.exercise_log(
+        actor=user,
+        episode=program.episode,
         item=item,
         day=timezone.localdate(),
         done=form.cleaned_data["done"],
@@ -301,7 +303,14 @@ def log_quota(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter a whole number from 0."))
         return redirect("today")
-    services.quota_log(quota=quota, day=timezone.localdate(), amount=form.cleaned_data["amount"])
+    assert episode is not None  # a quota exists only on an episode's program
+    services.quota_log(
+        actor=user,
+        episode=episode,
+        quota=quota,
+        day=timezone.localdate(),
+        amount=form.cleaned_data["amount"],
+    )
     return redirect("today")
 
 

@@ -913,5 +913,5 @@ def test_it_refuses_a_session_the_plan_no_longer_allows(english: World) -> None:
         services.session_record(
             actor=english.claire, episode=english.amy_episode, draft=draft, submission=None
         )
-    assert refused.value.field == "deviation_reason"
+    assert [field for field, _problem in refused.value.problems] == ["deviation_reason"]
     assert not english.amy_episode.sessions.exists()

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from backpath.care import selectors
-from backpath.care.models import Episode
+from backpath.care.models import AuditEvent, Episode
 from backpath.exercises.library import Category, Caution, library
 from backpath.exercises.programs import excluded_by
 from backpath.programs.models import ExerciseLog, Program, Quota
@@ -84,6 +84,9 @@ def test_it_publishes_a_program_the_patient_sees_and_logs(world: World) -> None:
     assert (log.done, log.pain) == (True, 3)
     assert amy.post(reverse("log_quota"), {"amount": "20"}).status_code == 302
     assert quota.logs.get().amount == 20
+    # Every write is audited: who logged what, in which clinic.
+    audited = AuditEvent.objects.filter(actor=world.amy).values_list("action", "object_id")
+    assert set(audited) == {("exercise.log", log.id), ("quota.log", program.id)}
 
 
 def test_it_refuses_an_empty_program_and_an_impossible_dosage(world: World) -> None:
