@@ -14,29 +14,24 @@ from backpath.accounts.models import User
 View = Callable[..., HttpResponse]
 
 
-def clinician_required(view: View) -> View:
-    """Logged in as a clinician or clinic admin."""
+def _only(allowed: Callable[[User], bool]) -> Callable[[View], View]:
+    """A decorator: logged in, and ``allowed`` for the user, or a 404."""
 
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_clinician:
-            raise Http404
-        return view(request, *args, **kwargs)
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user: User = request.user  # type: ignore[assignment]
+            if not allowed(user):
+                raise Http404
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
 
 
-def patient_required(view: View) -> View:
-    """Logged in as a patient."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_patient:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Logged in as a clinician or clinic admin.
+clinician_required = _only(lambda user: user.is_clinician)
+# Logged in as a patient.
+patient_required = _only(lambda user: user.is_patient)
