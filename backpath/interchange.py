@@ -22,7 +22,7 @@ from backpath import __version__
 from backpath.clinical.citations import citations
 from backpath.clinical.classification import Diagnosis
 from backpath.clinical.instruments import Instrument
-from backpath.clinical.intake import Assessment
+from backpath.clinical.intake import Assessment, complete_screen
 from backpath.clinical.language import Lang, Text
 from backpath.clinical.pathway import CarePlan, Evaluation, Moment, Verdict
 from backpath.clinical.reasons import Reason
@@ -266,5 +266,11 @@ def not_recommended_lines(stored: Mapping[str, Any], lang: Lang | str) -> dict[s
 
 def revise_input(stored: Mapping[str, Any], **changes: Any) -> Json:
     """A copy of a stored core intake (``clinical.intake.Intake`` as JSON) with top-level
-    fields replaced, to assess again (a new budget, the GP's answer, a new date)."""
-    return {**stored, **changes}
+    fields replaced, to assess again (a new budget, the GP's answer, a new date).
+
+    A record stored before a red-flag question joined the bank never had it asked: the copy
+    says so (``not_asked``), so today's rules take it as unscreened, never as "no".
+    """
+    revised = {**stored, **changes}
+    revised["red_flags"] = complete_screen(revised.get("red_flags", {}))
+    return revised

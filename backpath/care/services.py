@@ -35,8 +35,8 @@ from backpath.care.models import (
     SessionNote,
 )
 from backpath.care.questionnaires import askable
-from backpath.clinical.intake import NOT_ASKED, assess, parse_intake
 from backpath.clinical.intake import Assessment as CoreAssessment
+from backpath.clinical.intake import assess, complete_screen, parse_intake
 from backpath.clinical.language import Lang
 from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
 from backpath.clinical.sessions import SessionCheck, check_session
@@ -200,15 +200,6 @@ def unanswered_by_patient(episode: Episode) -> list[str]:
     ]
 
 
-def _screen(answers: Mapping[str, bool | str]) -> dict[str, bool | str]:
-    """Every red-flag question with its answer; one not (yet) asked is marked so, never "no".
-
-    The clinician's checklist is asked at the review, and an intake stored before a question
-    joined the bank never had it asked.
-    """
-    return {**dict.fromkeys(red_flag_bank().screened, NOT_ASKED), **answers}
-
-
 def _mark_urgent(episode: Episode, urgency: Action) -> None:
     episode.status = EpisodeStatus.URGENT
     episode.urgency = urgency.value
@@ -233,7 +224,7 @@ def intake_save_safety(
         intake = Intake.objects.select_for_update().get(episode=episode)
         if intake.status not in (IntakeStatus.SAFETY, IntakeStatus.QUESTIONNAIRES):
             raise IntakeClosed
-        screen = _screen(red_flags)
+        screen = complete_screen(red_flags)
         result = triage(
             [flag for flag, answer in screen.items() if answer is True],
             _facts(episode.patient, facts, intake.complaint),
@@ -284,7 +275,7 @@ def _core_input(
             "cardiovascular_disease": bool(facts.get("cardiovascular_disease")),
         },
         "complaint": dict(intake.complaint),
-        "red_flags": _screen({**intake.red_flags, **(clinician_flags or {})}),
+        "red_flags": complete_screen({**intake.red_flags, **(clinician_flags or {})}),
         "answers": dict(intake.answers),
         "prognostic_factors": list(prognostic_factors),
         "findings": dict(findings or {}),

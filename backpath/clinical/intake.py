@@ -98,6 +98,15 @@ def _red_flag_answer(value: object) -> bool | str:
 RedFlagAnswer = Annotated[bool | Literal["unknown", "not_asked"], PlainValidator(_red_flag_answer)]
 
 
+def complete_screen(answers: Mapping[str, bool | str]) -> dict[str, bool | str]:
+    """Every red-flag question with its answer; one not given is marked ``not_asked``.
+
+    For answers gathered in steps (the clinician's checklist waits for the review) and for
+    records stored before a question joined the bank: never taken as "no".
+    """
+    return {**dict.fromkeys(red_flag_bank().screened, NOT_ASKED), **answers}
+
+
 class GpAnswer(FrozenModel):
     """The GP's answer to a red-flag referral: physiotherapy may go on (KNGF B.1.3)."""
 

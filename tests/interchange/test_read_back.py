@@ -63,3 +63,12 @@ def test_revising_a_stored_input_leaves_the_record_untouched() -> None:
     assert revised["session_budget"] == {"low": 2}
     assert "session_budget" not in stored
     assert parse_intake(revised).session_budget
+
+
+def test_revising_an_input_stored_before_a_question_existed_marks_it_not_asked() -> None:
+    """An older record never had the new questions asked: unscreened, never "no"."""
+    stored = json.loads((EXAMPLES[0].parent / "low_risk.json").read_text())
+    del stored["red_flags"]["CES-6"], stored["red_flags"]["MAL-7"]
+    revised = revise_input(stored, today="2026-12-01")
+    assert revised["red_flags"]["CES-6"] == "not_asked"
+    assert assess(parse_intake(revised)).triage.unscreened == ("CES-6", "MAL-7")

@@ -247,3 +247,18 @@ def test_the_see_a_doctor_page_puts_cauda_equina_under_call_now(english: World) 
     assert now < page.index(bank.by_id["CES-2"].question.en) < today
     assert today < page.index(bank.by_id["INF-1"].question.en)
     assert emergency < page.index(bank.by_id["CES-6"].question.en) < now
+
+
+def test_a_plan_stored_before_a_question_existed_is_released_not_refused(english: World) -> None:
+    """An older record never had the newer questions asked: assessing it again lists them
+    as not screened instead of failing (no 500 after an upgrade)."""
+    episode = _held(english)
+    plan = PlanVersion.objects.get(episode=episode)
+    older = dict(plan.assessment.input)
+    older["red_flags"] = {k: v for k, v in older["red_flags"].items() if k != "CES-6"}
+    Assessment.objects.filter(pk=plan.assessment_id).update(input=older)
+    response = english.client_for(english.claire).post(url("gp_answer", episode), gp_post())
+    assert response.status_code == 302
+    released = PlanVersion.objects.filter(episode=episode).order_by("-number").first()
+    assert released is not None
+    assert released.assessment.result["en"]["unscreened"] == ["CES-6"]
