@@ -18,9 +18,9 @@ from backpath.accounts.models import User
 from backpath.care import selectors
 from backpath.care.access import current_episode
 from backpath.care.models import Episode, PlanVersion
+from backpath.care.services import plan_on_hold
 from backpath.clinical.stratification import Profile
 from backpath.education.modules import Module, curriculum, modules
-from backpath.interchange import plan_from_record
 from backpath.learning import services
 from backpath.web.decorators import patient_required
 from backpath.web.i18n import lang, text
@@ -39,8 +39,7 @@ def schedule(episode: Episode, plan: PlanVersion | None = None) -> list[dict[str
     read = {r.module_id: r for r in episode.reads.all()}
     today = timezone.localdate()
     rows = []
-    held = plan is not None and plan_from_record(plan.plan).on_hold
-    for week, module_id in curriculum(profile, on_hold=held):
+    for week, module_id in curriculum(profile, on_hold=plan_on_hold(plan)):
         opens = start + timedelta(weeks=week - 1)
         rows.append(
             {

@@ -82,16 +82,6 @@ def urgent_advice(code: str, flags: Any = None) -> dict[str, str]:
 
 
 @register.filter
-def patient_advice(code: str) -> str:
-    return text(red_flag_bank().actions[Action(code)].patient) if code else ""
-
-
-@register.filter
-def clinician_advice(code: str) -> str:
-    return text(red_flag_bank().actions[Action(code)].clinician) if code else ""
-
-
-@register.filter
 def flag_question(flag_id: str) -> str:
     return text(red_flag_bank().by_id[flag_id].question)
 
