@@ -8,7 +8,8 @@ Content-Security-Policy and draws the same in a page, in print and saved on its 
 
 The package knows no language: an app module describes a chart (its series, labels, colours,
 title, all texts already translated) as a :class:`Chart` of layers and calls
-:meth:`Chart.svg`; see ``backpath.programs.charts`` and ``backpath.programs.progress_charts``.
+:meth:`Chart.svg`; see ``backpath.programs.adherence_charts`` and
+``backpath.followup.progress_charts``.
 
 - :mod:`~backpath.charts.layout`: widths, margins and label spacing;
 - :mod:`~backpath.charts.text`: escaping, number and day formats;

@@ -11,7 +11,7 @@ from backpath.clinical.followup import ADHERENCE_WINDOW_DAYS
 from backpath.followup.models import Alert
 from backpath.followup.selectors import between_visits
 from backpath.followup.services import refresh_alerts
-from backpath.programs.adherence import adherence
+from backpath.programs.selectors import adherence
 
 
 def refresh_all_alerts(today: date) -> list[Alert]:

@@ -22,17 +22,17 @@ from backpath.accounts.models import User
 from backpath.care.access import access_episode, current_episode
 from backpath.care.forms import InstrumentsForm
 from backpath.care.models import Episode
+from backpath.charts import WIDTH
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.education.modules import modules
 from backpath.followup import services
-from backpath.followup.charts import PHONE_WIDTH, progress_charts_for
+from backpath.followup.episode_charts import PHONE_WIDTH, progress_charts_for
 from backpath.followup.forms import DiaryForm, FlareForm, LongStandingForm, RecheckForm
 from backpath.followup.models import CheckKind, LongStandingSymptom, RedFlagCheck
 from backpath.followup.progress import course, occasion_label
 from backpath.followup.selectors import alerts_for, between_visits
 from backpath.learning.views import module_html
-from backpath.programs import charts
 from backpath.web.decorators import clinician_required, patient_required
 from backpath.web.i18n import text
 
@@ -279,7 +279,7 @@ def _progress_page(
             "long_standing": [r for r in rows if r["row"].removed_at is None],
             "long_standing_removed": [r for r in rows if r["row"].removed_at is not None],
             "long_standing_form": form,
-            **_charts(episode, width=charts.WIDTH),  # a desktop screen
+            **_charts(episode, width=WIDTH),  # a desktop screen
         },
         status=status,
     )

@@ -27,10 +27,10 @@ from backpath.exercises.programs import (
     suggest_program,
 )
 from backpath.interchange import assessment_from_record
-from backpath.programs import booklets, charts, services
-from backpath.programs.adherence import adherence, completion_svg, exercise_label
+from backpath.programs import adherence_charts, booklets, services
 from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm, SuggestForm
 from backpath.programs.models import ExerciseLog, Program
+from backpath.programs.selectors import adherence
 from backpath.web.decorators import clinician_required, patient_required
 from backpath.web.i18n import lang
 
@@ -346,19 +346,11 @@ def adherence_view(request: HttpRequest, episode_id: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     episode = access_episode(user, episode_id, need_clinician=True)
     data = adherence(episode, timezone.localdate())
-    period = {"start": charts.day_label(data.start), "end": charts.day_label(data.today)}
-    completion = completion_svg(data, "adherence-completion")
-    labels = {row.exercise_id: exercise_label(row.exercise_id) for row in data.exercises}
-    pain = charts.pain_chart(
-        data.pain,
-        title=_("Pain per exercise (0-10)"),
-        labels=labels,
-        desc=_("Pain from 0 to 10 per exercise from %(start)s to %(end)s; the dashed line marks 5.")
-        % period,
-        empty_text=_("No pain scores logged yet."),
-        span=(data.start, data.today),
-        chart_id="adherence-pain",
-    )
+    completion = adherence_charts.completion_svg(data, "adherence-completion")
+    labels = {
+        row.exercise_id: adherence_charts.exercise_label(row.exercise_id) for row in data.exercises
+    }
+    pain = adherence_charts.pain_svg(data, labels)
     return render(
         request,
         "programs/adherence.html",

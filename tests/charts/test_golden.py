@@ -6,7 +6,7 @@ accept a change on purpose, redraw them and review the diff:
 
     BACKPATH_UPDATE_GOLDEN=1 .venv/bin/pytest tests/charts/test_golden.py -p no:randomly
 
-The progress charts of an episode (``backpath.followup.charts``) are drawn in Dutch and in
+The progress charts of an episode (``backpath.followup.episode_charts``) are drawn in Dutch and in
 English, with an episode that stands in for the database; those files change with the Dutch
 catalogue and the instrument definitions (names, ranges, minimal important change) as well.
 """
@@ -26,16 +26,16 @@ from unittest import mock
 import pytest
 from django.utils import translation
 
-from backpath.followup import charts as followup_charts
+from backpath.followup import episode_charts as followup_charts
 from backpath.followup.progress import Course
-from backpath.programs.adherence import Adherence, DayCount
-from backpath.programs.charts import completion_chart, pain_chart
-from backpath.programs.progress_charts import (
+from backpath.followup.progress_charts import (
     activity_chart,
     diary_chart,
     measure_chart,
     multi_measure_chart,
 )
+from backpath.programs.adherence_charts import completion_chart, pain_chart
+from backpath.programs.selectors import Adherence, DayCount
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("BACKPATH_UPDATE_GOLDEN") == "1"
@@ -435,7 +435,7 @@ DIARY: dict[str, Callable[[], str]] = {
 }
 
 
-# The progress charts of an episode, in Dutch and in English (backpath.followup.charts).
+# The progress charts of an episode, in Dutch and in English (backpath.followup.episode_charts).
 
 
 def episode(*, programs: bool) -> Any:

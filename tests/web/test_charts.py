@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backpath.charts import MIN_WIDTH, RIGHT, WIDTH, legend_chars
-from backpath.programs.charts import DONE, MISSED, PAIN, completion_chart, pain_chart
+from backpath.programs.adherence_charts import DONE, MISSED, PAIN, completion_chart, pain_chart
 from tests.charts.svgcheck import (
     NS,
     TEXT,

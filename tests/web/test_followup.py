@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from backpath.care.models import EpisodeStatus, PlanVersion
 from backpath.clinical.followup import recheck_flags
-from backpath.followup.charts import PHONE_WIDTH
+from backpath.followup.episode_charts import PHONE_WIDTH
 from backpath.followup.jobs import refresh_all_alerts
 from backpath.followup.models import Alert, DiaryEntry, Measurement, RedFlagCheck
 from backpath.followup.selectors import attention
-from backpath.programs.charts import WIDTH
+from backpath.programs.adherence_charts import WIDTH
 from tests.web.personas import World, low_risk_answers, make_due, submit_intake
 from tests.web.test_queries import queries, same_count
 

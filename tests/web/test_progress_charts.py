@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backpath.charts import LABEL_GAP, LEFT, MIN_WIDTH, PLOT_WIDTH, RIGHT, WIDTH
-from backpath.programs.progress_charts import (
+from backpath.followup.progress_charts import (
     activity_chart,
     diary_chart,
     measure_chart,

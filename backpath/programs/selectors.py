@@ -23,14 +23,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from backpath.care.models import Episode
 from backpath.exercises.adherence_rules import DAILY, hurts, mean, skipped
-from backpath.exercises.library import library
-from backpath.programs import charts, services
+from backpath.programs import services
 from backpath.programs.models import ExerciseLog, Program, Quota, QuotaLog
-from backpath.web.i18n import text
 
 WEEK = 7
 
@@ -243,29 +240,3 @@ def _quota_weeks(quota: Quota, start: date, today: date) -> list[QuotaWeek]:
         done = sum(amount for day, amount in amounts if starts <= day < ends)
         weeks.append(QuotaWeek(number, starts, plan.target(number), done, number == last))
     return weeks
-
-
-def exercise_label(exercise_id: str) -> str:
-    """The exercise's name in the user's language (its id if the library lost it)."""
-    exercise = library().get(exercise_id)
-    return text(exercise.name) if exercise else exercise_id
-
-
-def completion_svg(data: Adherence, chart_id: str, *, width: int = charts.WIDTH) -> str:
-    """The exercises done per day as a chart ``width`` units wide (adherence, progress pages)."""
-    period = {"start": charts.day_label(data.start), "end": charts.day_label(data.today)}
-    return charts.completion_chart(
-        [(day.day, day.done, day.due) for day in data.days],
-        title=_("Exercises done per day"),
-        desc=_("From %(start)s to %(end)s. Done: %(done)s; missed: %(missed)s.")
-        % {
-            **period,
-            "done": sum(day.done for day in data.days),
-            "missed": sum(day.missed for day in data.days),
-        },
-        empty_text=_("No exercises due or done yet."),
-        done_label=_("Done"),
-        missed_label=_("Missed"),
-        chart_id=chart_id,
-        width=width,
-    )

@@ -48,7 +48,7 @@ from backpath.charts import (
     tooltip,
 )
 from backpath.charts.line import Point as PlotPoint
-from backpath.programs.charts import DONE, PAIN
+from backpath.programs.adherence_charts import DONE, PAIN
 
 __all__ = [
     "Better",

@@ -1,6 +1,6 @@
 """The progress charts of an episode, in the user's language.
 
-The spec of each chart (texts translated here) is in ``programs.progress_charts``; the drawing
+The spec of each chart (texts translated here) is in ``followup.progress_charts``; the drawing
 is :mod:`backpath.charts`.
 """
 
@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from backpath.care.models import Episode
 from backpath.charts import WIDTH
 from backpath.clinical.instruments import Direction, instrument
+from backpath.followup import progress_charts
 from backpath.followup.progress import Course
-from backpath.programs import progress_charts
-from backpath.programs.adherence import adherence, completion_svg
+from backpath.programs.adherence_charts import completion_svg
+from backpath.programs.selectors import adherence
 from backpath.web.i18n import text
 
 # The instruments drawn, in this order: pain, then function (docs/clinical/reference.md §5).

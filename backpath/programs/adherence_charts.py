@@ -1,8 +1,10 @@
 """The charts of the clinician's adherence page: exercises done per day, pain per exercise.
 
-Specs only: which bars and lines, their colours and labels. :mod:`backpath.charts` draws
-them, with its guarantees (an accessible, self-contained SVG that passes the page's
-Content-Security-Policy, every text escaped). The caller passes texts already translated.
+``completion_svg`` and ``pain_svg`` draw an :class:`~backpath.programs.selectors.Adherence`
+in the user's language; ``completion_chart`` and ``pain_chart`` are the specs under them,
+which take texts already translated: which bars and lines, their colours and labels.
+:mod:`backpath.charts` draws them, with its guarantees (an accessible, self-contained SVG
+that passes the page's Content-Security-Policy, every text escaped).
 
 Colours: teal for exercises done, light grey for exercises missed, amber for pain. The pain
 lines differ by dash pattern and marker shape as well, so the chart reads in black and white.
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+
+from django.utils.translation import gettext as _
 
 from backpath.charts import (
     DASHES,
@@ -37,6 +41,9 @@ from backpath.charts import (
     day_label,
     empty_chart,
 )
+from backpath.exercises.library import library
+from backpath.programs.selectors import Adherence
+from backpath.web.i18n import text
 
 __all__ = [
     "DONE",
@@ -45,8 +52,11 @@ __all__ = [
     "PAIN",
     "WIDTH",
     "completion_chart",
+    "completion_svg",
     "day_label",
+    "exercise_label",
     "pain_chart",
+    "pain_svg",
 ]
 
 DONE = "#0f6b74"  # teal, the app's --primary
@@ -160,3 +170,44 @@ def pain_chart(
         ],
         width=width,
     ).svg()
+
+
+def exercise_label(exercise_id: str) -> str:
+    """The exercise's name in the user's language (its id if the library lost it)."""
+    exercise = library().get(exercise_id)
+    return text(exercise.name) if exercise else exercise_id
+
+
+def completion_svg(data: Adherence, chart_id: str, *, width: int = WIDTH) -> str:
+    """The exercises done per day as a chart ``width`` units wide (adherence, progress pages)."""
+    period = {"start": day_label(data.start), "end": day_label(data.today)}
+    return completion_chart(
+        [(day.day, day.done, day.due) for day in data.days],
+        title=_("Exercises done per day"),
+        desc=_("From %(start)s to %(end)s. Done: %(done)s; missed: %(missed)s.")
+        % {
+            **period,
+            "done": sum(day.done for day in data.days),
+            "missed": sum(day.missed for day in data.days),
+        },
+        empty_text=_("No exercises due or done yet."),
+        done_label=_("Done"),
+        missed_label=_("Missed"),
+        chart_id=chart_id,
+        width=width,
+    )
+
+
+def pain_svg(data: Adherence, labels: Mapping[str, str]) -> str:
+    """The pain logged per exercise over the period, each line labelled with ``labels``."""
+    period = {"start": day_label(data.start), "end": day_label(data.today)}
+    return pain_chart(
+        data.pain,
+        title=_("Pain per exercise (0-10)"),
+        labels=labels,
+        desc=_("Pain from 0 to 10 per exercise from %(start)s to %(end)s; the dashed line marks 5.")
+        % period,
+        empty_text=_("No pain scores logged yet."),
+        span=(data.start, data.today),
+        chart_id="adherence-pain",
+    )
