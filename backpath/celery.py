@@ -4,9 +4,10 @@ Run a worker with the beat scheduler beside the web processes:
 
     celery -A backpath.celery worker --beat --concurrency 2
 
-The broker comes from ``BACKPATH_CELERY_BROKER`` (``redis://127.0.0.1:6379/0``); task
-results go to the same Redis and expire after a day (they hold counts only). Other
-``CELERY_*`` Django settings are read too. Nothing imports this module at start-up: the
+The broker comes from the settings' ``CELERY_BROKER_URL``: ``BACKPATH_CELERY_BROKER`` or the
+file ``BACKPATH_CELERY_BROKER_FILE`` names (``redis://127.0.0.1:6379/0``); task results go to
+the same Redis and expire after a day (they hold counts only). Other ``CELERY_*`` Django
+settings are read too. Nothing imports this module at start-up: the
 demo, the embedded default (cron and ``backpath send_reminders``) and the clinical core
 never need Redis.
 """
@@ -20,9 +21,7 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backpath.web.settings")
 
-BROKER = os.environ.get("BACKPATH_CELERY_BROKER", "redis://127.0.0.1:6379/0")
-
-app = Celery("backpath", broker=BROKER, backend=BROKER)
+app = Celery("backpath")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
     result_expires=60 * 60 * 24,

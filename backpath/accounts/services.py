@@ -36,7 +36,7 @@ def user_invite(
     base_url: str,
 ) -> User:
     """Create an account without a password and email it a one-time link to set one."""
-    with transaction.atomic():
+    with transaction.atomic():  # also inside patient_invite's transaction
         user = User.objects.create_user(
             email,
             None,
@@ -55,7 +55,7 @@ def invitation_send(*, actor: User, user: User, base_url: str) -> Invitation:
     assert user.clinic is not None
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic():  # also inside patient_invite's transaction
         Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=now)
         invitation = Invitation.objects.create(
             clinic=user.clinic,
@@ -92,7 +92,7 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 def invitation_accept(*, token: str, password: str) -> User:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         invitation = invitation_for_token(token)
         # Lock the row: two tabs accepting the same link cannot both succeed.
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)

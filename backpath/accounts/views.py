@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.accounts.models import Role, User
 from backpath.accounts.services import (
     InvitationError,
@@ -90,7 +91,7 @@ class InviteClinicianForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if not user.is_clinic_admin:

@@ -2,6 +2,10 @@
 
 Every view that touches a patient or an episode goes through these functions. A record the
 user may not see answers 404, never 403, so another clinic's records stay invisible.
+
+Every opening is written to the access log (NEN 7513): who, which patient, which record, on
+which page (``backpath.auditlog``), and a refused one with its outcome. A new view that goes
+through the door cannot forget to log; lists log themselves with ``log_list``.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from backpath.accounts.models import User
+from backpath.auditlog.models import Action, Outcome
+from backpath.auditlog.services import record
 from backpath.care.models import Episode, Patient
 
 
@@ -38,9 +44,40 @@ def episodes_for(user: User) -> QuerySet[Episode]:
     return Episode.objects.none()
 
 
-def current_episode(user: User) -> Episode | None:
-    """A patient's own latest episode: what their portal pages show (no id in the URL)."""
+def latest_episode(user: User) -> Episode | None:
+    """A patient's own latest episode, unlogged: for jobs that show it to no one (reminders)."""
     return episodes_for(user).select_related("patient", "intake").order_by("-opened_at").first()
+
+
+def current_episode(user: User, *, action: Action = Action.VIEW) -> Episode | None:
+    """A patient's own latest episode: what their portal pages show (no id in the URL)."""
+    episode = latest_episode(user)
+    if episode is not None:
+        _log(user, episode.patient_id, "episode", episode.id, action)
+    return episode
+
+
+def _log(
+    user: User,
+    patient_id: uuid.UUID | None,
+    object_type: str,
+    object_id: object,
+    action: Action,
+    outcome: Outcome = Outcome.OK,
+) -> None:
+    record(
+        actor=user,
+        action=action,
+        patient_id=patient_id,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=outcome,
+    )
+
+
+def log_list(user: User, what: str) -> None:
+    """A page listing the clinic's patients (names, no record): one entry per showing."""
+    record(actor=user, action=Action.VIEW, object_type=what)
 
 
 def _uuid(raw: object) -> uuid.UUID:
@@ -50,22 +87,31 @@ def _uuid(raw: object) -> uuid.UUID:
         raise Http404 from None
 
 
-def access_patient(user: User, patient_id: object) -> Patient:
+def access_patient(user: User, patient_id: object, *, action: Action = Action.VIEW) -> Patient:
     try:
-        return patients_for(user).get(pk=_uuid(patient_id))
-    except Patient.DoesNotExist:
+        patient = patients_for(user).get(pk=_uuid(patient_id))
+    except (Patient.DoesNotExist, Http404):
+        _log(user, None, "patient", str(patient_id)[:64], action, Outcome.DENIED)
         raise Http404 from None
+    _log(user, patient.id, "patient", patient.id, action)
+    return patient
 
 
-def access_episode(user: User, episode_id: object, *, need_clinician: bool = False) -> Episode:
-    """The episode if the user may see it; ``need_clinician`` closes it to patients."""
-    if need_clinician and not user.is_clinician:
-        raise Http404
+def access_episode(
+    user: User, episode_id: object, *, need_clinician: bool = False, action: Action = Action.VIEW
+) -> Episode:
+    """The episode if the user may see it; ``need_clinician`` closes it to patients.
+    ``action`` says what the page does with it (view, print, export)."""
     try:
-        return (
+        if need_clinician and not user.is_clinician:
+            raise Http404
+        episode = (
             episodes_for(user)
             .select_related("patient", "clinic", "intake")
             .get(pk=_uuid(episode_id))
         )
-    except Episode.DoesNotExist:
+    except (Episode.DoesNotExist, Http404):
+        _log(user, None, "episode", str(episode_id)[:64], action, Outcome.DENIED)
         raise Http404 from None
+    _log(user, episode.patient_id, "episode", episode.id, action)
+    return episode

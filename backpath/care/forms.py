@@ -14,9 +14,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backpath.care.core_input import OPTIONAL_INSTRUMENTS
 from backpath.care.models import DischargeReason, Patient
 from backpath.care.questionnaires import askable, questionnaire
-from backpath.care.services import OPTIONAL_INSTRUMENTS
 from backpath.care.vocabulary import INTERVENTION_LABELS
 from backpath.clinical.classification import LegPain
 from backpath.clinical.errors import ClinicalInputError

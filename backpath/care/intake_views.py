@@ -8,21 +8,22 @@ clinician. Otherwise step 2 asks about the complaint and the questionnaires.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.accounts.models import User
-from backpath.care import services
+from backpath.care import core_input, services
 from backpath.care.access import access_episode
 from backpath.care.forms import QuestionnaireForm, SafetyForm, answer_choice
 from backpath.care.models import Episode, IntakeStatus
 from backpath.clinical.redflags import Action
 
 
-def _open_intake(request: HttpRequest, episode_id: str) -> tuple[User, Episode]:
-    user: User = request.user  # type: ignore[assignment]
+def _open_intake(request: AuthenticatedHttpRequest, episode_id: str) -> tuple[User, Episode]:
+    user = request.user
     return user, access_episode(user, episode_id)
 
 
@@ -44,7 +45,7 @@ def _finished(episode: Episode) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake_safety(request: HttpRequest, episode_id: str) -> HttpResponse:
+def intake_safety(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     user, episode = _open_intake(request, episode_id)
     if moved := _elsewhere(episode):
         return moved
@@ -71,13 +72,13 @@ def intake_safety(request: HttpRequest, episode_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake_questionnaires(request: HttpRequest, episode_id: str) -> HttpResponse:
+def intake_questionnaires(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     user, episode = _open_intake(request, episode_id)
     if moved := _elsewhere(episode):
         return moved
     if episode.intake.status == IntakeStatus.SAFETY:
         return redirect("intake_safety", episode.id)
-    instruments = services.instruments_for(episode)
+    instruments = core_input.instruments_for(episode)
     form = QuestionnaireForm(request.POST or None, instruments=instruments)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,7 +107,7 @@ def intake_questionnaires(request: HttpRequest, episode_id: str) -> HttpResponse
 
 
 @login_required
-def intake_urgent(request: HttpRequest, episode_id: str) -> HttpResponse:
+def intake_urgent(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     user, episode = _open_intake(request, episode_id)
     if episode.intake.status != IntakeStatus.STOPPED:
         return redirect("intake_safety", episode.id)
@@ -118,7 +119,7 @@ def intake_urgent(request: HttpRequest, episode_id: str) -> HttpResponse:
 
 
 @login_required
-def intake_done(request: HttpRequest, episode_id: str) -> HttpResponse:
+def intake_done(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     user, episode = _open_intake(request, episode_id)
     if user.is_clinician:
         return redirect("episode_detail", episode.id)

@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from backpath.accounts.http import AuthenticatedHttpRequest
+from backpath.auditlog.models import Action
 from backpath.care import selectors
 from backpath.care.access import access_episode
 from backpath.care.models import Episode, EpisodeStatus
@@ -23,10 +25,12 @@ from backpath.web.i18n import lang
 KINDS = ("start", "end")
 
 
-def _context(request: HttpRequest, episode_id: str, kind: str) -> dict[str, Any]:
+def _context(
+    request: AuthenticatedHttpRequest, episode_id: str, kind: str, action: Action = Action.VIEW
+) -> dict[str, Any]:
     if kind not in KINDS:
         raise Http404
-    episode: Episode = access_episode(request.user, episode_id, need_clinician=True)  # type: ignore[arg-type]
+    episode: Episode = access_episode(request.user, episode_id, need_clinician=True, action=action)
     record = selectors.episode_record(episode)
     if record.plan is None or (kind == "end" and episode.status != EpisodeStatus.CLOSED):
         raise Http404
@@ -50,16 +54,16 @@ def _context(request: HttpRequest, episode_id: str, kind: str) -> dict[str, Any]
 
 
 @clinician_required
-def letter(request: HttpRequest, episode_id: str, kind: str) -> HttpResponse:
+def letter(request: AuthenticatedHttpRequest, episode_id: str, kind: str) -> HttpResponse:
     return render(request, "letters/page.html", _context(request, episode_id, kind))
 
 
 @clinician_required
-def letter_pdf(request: HttpRequest, episode_id: str, kind: str) -> HttpResponse:
+def letter_pdf(request: AuthenticatedHttpRequest, episode_id: str, kind: str) -> HttpResponse:
     # Imported here: WeasyPrint loads Pango at import, which only this view needs.
     from weasyprint import HTML
 
-    context = _context(request, episode_id, kind)
+    context = _context(request, episode_id, kind, Action.PRINT)
     stylesheet = finders.find("backpath/letter.css")
     assert isinstance(stylesheet, str)
     with open(stylesheet, encoding="utf-8") as css:

@@ -292,23 +292,3 @@ class SessionNote(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.number} {self.episode}"
-
-
-class AuditEvent(models.Model):
-    """Who did what to which record, and when; never the clinical content itself."""
-
-    clinic = models.ForeignKey(Clinic, null=True, on_delete=models.PROTECT)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=60)
-    object_id = models.UUIDField(null=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-        ordering = ("-at",)
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

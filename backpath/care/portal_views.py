@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from backpath.accounts.models import User
+from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.care import selectors
 from backpath.care.access import current_episode
 from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
@@ -16,8 +16,8 @@ from backpath.web.i18n import text
 
 
 @patient_required
-def plan(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     episode = current_episode(user)
     record = selectors.episode_record(episode) if episode else None
     return render(
@@ -34,7 +34,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-def safety_net(request: HttpRequest) -> HttpResponse:
+def safety_net(request: AuthenticatedHttpRequest) -> HttpResponse:
     """When to see a doctor: the patient-asked red flags grouped by what to do.
 
     A condition with words of its own for a level (cauda equina: "call your GP now") gets its

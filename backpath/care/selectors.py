@@ -19,6 +19,7 @@ from backpath.care.models import (
     SessionNote,
 )
 from backpath.clinical.pathway import Evaluation, Moment
+from backpath.clinical.redflags import AskedOf, red_flag_bank
 from backpath.interchange import plan_from_record
 
 
@@ -106,3 +107,22 @@ def episode_record(episode: Episode) -> EpisodeRecord:
         plans=list(episode.plans.select_related("created_by").order_by("number")),
         sessions=list(episode.sessions.select_related("clinician").order_by("number")),
     )
+
+
+def current_plan(episode: Episode) -> PlanVersion | None:
+    return episode.plans.order_by("-number").first()
+
+
+def plan_on_hold(plan: PlanVersion | None) -> bool:
+    """The plan waits for the GP's answer to a red flag (PW-HOLD-GP)."""
+    return plan is not None and plan_from_record(plan.plan).on_hold
+
+
+def unanswered_by_patient(episode: Episode) -> list[str]:
+    """The patient's red-flag questions without a yes or no: "I don't know", or never asked."""
+    answers = episode.intake.red_flags
+    return [
+        flag.id
+        for flag in red_flag_bank().flags
+        if flag.asked_of is AskedOf.PATIENT and not isinstance(answers.get(flag.id), bool)
+    ]

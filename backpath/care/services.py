@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backpath import __version__
 from backpath.accounts.models import Role, User
 from backpath.accounts.services import invitation_send, user_invite
+from backpath.care.audit import AuditAction, audit
+from backpath.care.core_input import OPTIONAL_INSTRUMENTS, core_input, patient_facts
 from backpath.care.models import (
     Assessment,
     AssessmentKind,
-    AuditEvent,
     Episode,
     EpisodeStatus,
     Intake,
@@ -34,52 +32,15 @@ from backpath.care.models import (
     PlanVersion,
     SessionNote,
 )
-from backpath.care.questionnaires import askable
-from backpath.clinical.intake import Assessment as CoreAssessment
+from backpath.care.selectors import current_plan, plan_on_hold
+from backpath.care.session_checks import SessionDraft, session_check, session_problems
+from backpath.care.submissions import record_for_submission
+from backpath.clinical import intake as clinical_intake
 from backpath.clinical.intake import assess, complete_screen, parse_intake
 from backpath.clinical.language import Lang
-from backpath.clinical.redflags import Action, AskedOf, red_flag_bank
-from backpath.clinical.sessions import SessionCheck, check_session
-from backpath.clinical.triage import PatientFacts, Triage, triage
-from backpath.interchange import (
-    assessment_json,
-    plan_from_record,
-    plan_json,
-    revise_input,
-)
-
-# The standard intake (KNGF 2021 A.2 and B.2); the clinician may switch on more.
-STANDARD_INSTRUMENTS = ("startback", "nprs", "psk", "qbpds")
-OPTIONAL_INSTRUMENTS = ("odi", "rmdq", "tsk11", "orebro_sf", "psfs")
-
-
-def audit(actor: User | None, clinic_id: Any, action: str, object_id: uuid.UUID | None) -> None:
-    AuditEvent.objects.create(actor=actor, clinic_id=clinic_id, action=action, object_id=object_id)
-
-
-RecordT = TypeVar("RecordT", bound=Model)
-
-
-def record_for_submission(
-    model: type[RecordT], submission: uuid.UUID | None, **scope: Any
-) -> RecordT | None:
-    """The record an earlier submit of the same form created, if any.
-
-    The id must have been used in the same place (clinic or episode): a form id reused
-    elsewhere is a tampered form and is refused, never answered with another record.
-    """
-    if submission is None:
-        return None
-    found = model._default_manager.filter(submission=submission).first()
-    if found is None:
-        return None
-    if any(getattr(found, f"{key}_id") != value.pk for key, value in scope.items()):
-        raise SuspiciousOperation("a form's submission id was reused elsewhere")
-    return found
-
-
-def session_already_saved(episode: Episode, submission: uuid.UUID | None) -> SessionNote | None:
-    return record_for_submission(SessionNote, submission, episode=episode)
+from backpath.clinical.redflags import Action
+from backpath.clinical.triage import Triage, triage
+from backpath.interchange import assessment_json, plan_json, revise_input
 
 
 def patient_create(*, actor: User, submission: uuid.UUID | None, **fields: Any) -> Patient:
@@ -87,11 +48,11 @@ def patient_create(*, actor: User, submission: uuid.UUID | None, **fields: Any) 
         raise ValueError("only a clinic member adds patients")
     if found := record_for_submission(Patient, submission, clinic=actor.clinic):
         return found
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         patient = Patient.objects.create(
             clinic=actor.clinic, created_by=actor, submission=submission, **fields
         )
-        audit(actor, actor.clinic_id, "patient.create", patient.id)
+        audit(actor, patient, AuditAction.PATIENT_CREATE, patient.id)
     return patient
 
 
@@ -106,7 +67,7 @@ def patient_invite(
 ) -> None:
     """Invite the patient to the portal, or send a fresh link to their account."""
     email = email.lower()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         account = patient.user
         taken = User.objects.filter(email__iexact=email)
         if account is not None:
@@ -139,7 +100,7 @@ def patient_invite(
         patient.user = account
         patient.email = email
         patient.save(update_fields=["user", "email"])
-        audit(actor, patient.clinic_id, "patient.invite", patient.id)
+        audit(actor, patient, AuditAction.PATIENT_INVITE, patient.id)
 
 
 def episode_open(
@@ -151,7 +112,7 @@ def episode_open(
 ) -> Episode:
     if found := record_for_submission(Episode, submission, patient=patient):
         return found
-    with transaction.atomic():
+    with transaction.atomic():  # also inside come_back's transaction
         episode = Episode.objects.create(
             clinic_id=patient.clinic_id,
             patient=patient,
@@ -160,44 +121,8 @@ def episode_open(
             submission=submission,
         )
         Intake.objects.create(episode=episode)
-        audit(actor, patient.clinic_id, "episode.open", episode.id)
+        audit(actor, patient, AuditAction.EPISODE_OPEN, episode.id)
     return episode
-
-
-def instruments_for(episode: Episode) -> tuple[str, ...]:
-    """The questionnaires this episode's intake asks: those with wording the clinic can show."""
-    return tuple(i for i in _chosen(episode) if askable(i))
-
-
-def withheld_instruments(episode: Episode) -> tuple[str, ...]:
-    """Chosen questionnaires left out because their licensed wording is not loaded."""
-    return tuple(i for i in _chosen(episode) if not askable(i))
-
-
-def _chosen(episode: Episode) -> tuple[str, ...]:
-    return STANDARD_INSTRUMENTS + tuple(episode.extra_instruments)
-
-
-def _facts(
-    patient: Patient, stored: Mapping[str, Any], complaint: Mapping[str, Any]
-) -> PatientFacts:
-    return PatientFacts(
-        age=patient.age_on(timezone.localdate()),
-        female=patient.sex == "female",
-        smoker=bool(stored.get("smoker")),
-        cardiovascular_disease=bool(stored.get("cardiovascular_disease")),
-        first_episode=bool(complaint.get("first_episode")),
-    )
-
-
-def unanswered_by_patient(episode: Episode) -> list[str]:
-    """The patient's red-flag questions without a yes or no: "I don't know", or never asked."""
-    answers = episode.intake.red_flags
-    return [
-        flag.id
-        for flag in red_flag_bank().flags
-        if flag.asked_of is AskedOf.PATIENT and not isinstance(answers.get(flag.id), bool)
-    ]
 
 
 def _mark_urgent(episode: Episode, urgency: Action) -> None:
@@ -220,14 +145,14 @@ def intake_save_safety(
     "I don't know" answers and the clinician's checklist (asked at the review) are not yet
     screened: the result says so and is never "no warning signs".
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         intake = Intake.objects.select_for_update().get(episode=episode)
         if intake.status not in (IntakeStatus.SAFETY, IntakeStatus.QUESTIONNAIRES):
             raise IntakeClosed
         screen = complete_screen(red_flags)
         result = triage(
             [flag for flag, answer in screen.items() if answer is True],
-            _facts(episode.patient, facts, intake.complaint),
+            patient_facts(episode.patient, facts, intake.complaint),
             unscreened=[flag for flag, answer in screen.items() if isinstance(answer, str)],
         )
         intake.red_flags = dict(red_flags)
@@ -245,48 +170,12 @@ def intake_save_safety(
                 episode.urgency = result.urgency.value
                 episode.save(update_fields=["urgency"])
         intake.save()
-        audit(actor, episode.clinic_id, "intake.safety", intake.id)
+        audit(actor, episode, AuditAction.INTAKE_SAFETY, intake.id)
     return result
 
 
 class IntakeClosed(Exception):
     """The intake was already submitted or stopped; it is not changed afterwards."""
-
-
-def _core_input(
-    episode: Episode,
-    intake: Intake,
-    today: date,
-    *,
-    findings: Mapping[str, Any] | None = None,
-    clinician_flags: Mapping[str, bool | str] | None = None,
-    prognostic_factors: Sequence[str] = (),
-    profile_override: Mapping[str, str] | None = None,
-    max_sessions: int | None = None,
-) -> dict[str, Any]:
-    patient = episode.patient
-    facts = intake.patient_facts
-    document: dict[str, Any] = {
-        "today": today.isoformat(),
-        "patient": {
-            "age": patient.age_on(today),
-            "sex": patient.sex or None,
-            "smoker": bool(facts.get("smoker")),
-            "cardiovascular_disease": bool(facts.get("cardiovascular_disease")),
-        },
-        "complaint": dict(intake.complaint),
-        "red_flags": complete_screen({**intake.red_flags, **(clinician_flags or {})}),
-        "answers": dict(intake.answers),
-        "prognostic_factors": list(prognostic_factors),
-        "findings": dict(findings or {}),
-    }
-    if profile_override:
-        document["profile_override"] = dict(profile_override)
-    if max_sessions is not None:
-        profile = (profile_override or {}).get("profile")
-        if profile:
-            document["session_budget"] = {profile: max_sessions}
-    return document
 
 
 def _store_assessment(
@@ -296,7 +185,7 @@ def _store_assessment(
     kind: AssessmentKind,
     document: dict[str, Any],
     submission: uuid.UUID | None,
-) -> tuple[Assessment, CoreAssessment]:
+) -> tuple[Assessment, clinical_intake.Assessment]:
     core = assess(parse_intake(document))
     record = Assessment.objects.create(
         episode=episode,
@@ -327,7 +216,7 @@ def intake_submit(
     instrument_versions: Mapping[str, str],
 ) -> Assessment:
     """Step 2: complaint and questionnaires. Scores and triages the whole intake."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         intake = Intake.objects.select_for_update().get(episode=episode)
         if intake.status != IntakeStatus.QUESTIONNAIRES:
             raise IntakeClosed
@@ -338,7 +227,7 @@ def intake_submit(
         intake.instrument_versions = dict(instrument_versions)
         intake.filled_by = actor
         intake.finished_at = timezone.now()
-        document = _core_input(episode, intake, timezone.localdate())
+        document = core_input(episode, intake, timezone.localdate())
         record, core = _store_assessment(
             actor=actor,
             episode=episode,
@@ -356,7 +245,7 @@ def intake_submit(
             episode.urgency = record.urgency
             episode.save(update_fields=["status", "urgency"])
         intake.save()
-        audit(actor, episode.clinic_id, "intake.submit", intake.id)
+        audit(actor, episode, AuditAction.INTAKE_SUBMIT, intake.id)
     return record
 
 
@@ -364,11 +253,11 @@ def urgent_acknowledge(*, actor: User, episode: Episode) -> None:
     """The clinician contacted the patient about the urgent finding; recorded once."""
     if episode.status != EpisodeStatus.URGENT or episode.urgent_seen_at is not None:
         return
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         episode.urgent_seen_by = actor
         episode.urgent_seen_at = timezone.now()
         episode.save(update_fields=["urgent_seen_by", "urgent_seen_at"])
-        audit(actor, episode.clinic_id, "episode.urgent_seen", episode.id)
+        audit(actor, episode, AuditAction.EPISODE_URGENT_SEEN, episode.id)
 
 
 def _plan_record(
@@ -376,7 +265,7 @@ def _plan_record(
     actor: User,
     episode: Episode,
     assessment: Assessment,
-    core: CoreAssessment,
+    core: clinical_intake.Assessment,
     number: int,
     omitted: Sequence[Mapping[str, str]],
     note: str,
@@ -418,10 +307,10 @@ def review_record(
     """
     if found := record_for_submission(Assessment, submission, episode=episode):
         return found
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
         intake = episode.intake
-        document = _core_input(
+        document = core_input(
             episode,
             intake,
             timezone.localdate(),
@@ -456,7 +345,7 @@ def review_record(
                 )
             episode.status = EpisodeStatus.TREATMENT
             episode.save(update_fields=["status", "urgency"])
-        audit(actor, episode.clinic_id, "assessment.review", record.id)
+        audit(actor, episode, AuditAction.ASSESSMENT_REVIEW, record.id)
     return record
 
 
@@ -473,7 +362,7 @@ def plan_adjust(
     """A new plan version from the current one with a changed budget, omissions or a note."""
     if found := record_for_submission(PlanVersion, submission, episode=episode):
         return found
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
         current = episode.plans.order_by("-number").select_related("assessment").first()
         if current is None:
@@ -493,13 +382,8 @@ def plan_adjust(
             reason=reason,
             submission=submission,
         )
-        audit(actor, episode.clinic_id, "plan.adjust", version.id)
+        audit(actor, episode, AuditAction.PLAN_ADJUST, version.id)
     return version
-
-
-def plan_on_hold(plan: PlanVersion | None) -> bool:
-    """The plan waits for the GP's answer to a red flag (PW-HOLD-GP)."""
-    return plan is not None and plan_from_record(plan.plan).on_hold
 
 
 class NotOnHold(Exception):
@@ -522,7 +406,7 @@ def gp_answer_record(
     if found := record_for_submission(PlanVersion, submission, episode=episode):
         return found
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             episode = Episode.objects.select_for_update().get(pk=episode.pk)
             current = episode.plans.order_by("-number").select_related("assessment").first()
             if not plan_on_hold(current):
@@ -551,65 +435,13 @@ def gp_answer_record(
                 reason="GP answer recorded",
                 submission=submission,
             )
-            audit(actor, episode.clinic_id, "plan.gp_answer", version.id)
+            audit(actor, episode, AuditAction.PLAN_GP_ANSWER, version.id)
     except IntegrityError:
         # Two identical submissions at once: the other one stored the version.
         if found := record_for_submission(PlanVersion, submission, episode=episode):
             return found
         raise
     return version
-
-
-@dataclass(frozen=True, slots=True)
-class SessionDraft:
-    held_on: date
-    subjective: str
-    objective: str
-    analysis: str
-    plan: str
-    pain_now: int | None
-    interventions: tuple[str, ...]
-    deviation_reason: str
-    over_budget_reason: str
-
-
-def current_plan(episode: Episode) -> PlanVersion | None:
-    return episode.plans.order_by("-number").first()
-
-
-def session_check(
-    episode: Episode, plan: PlanVersion, interventions: Sequence[str]
-) -> SessionCheck:
-    avoid = plan_from_record(plan.plan).avoid
-    number = episode.sessions.count() + 1
-    return check_session(
-        interventions, avoid, number, plan.max_sessions, on_hold=plan_on_hold(plan)
-    )
-
-
-def session_problems(check: SessionCheck, draft: SessionDraft) -> list[tuple[str, str]]:
-    """The reasons a session note still lacks for its plan, as (field, message) pairs."""
-    problems: list[tuple[str, str]] = []
-    if check.needs_reason and not draft.deviation_reason.strip():
-        problems.append(
-            (
-                "deviation_reason",
-                _("You chose care the guideline advises against: give the reason.")
-                if check.not_recommended
-                else _(
-                    "The plan waits for the GP's answer to a red flag: "
-                    "give the reason to treat now."
-                ),
-            )
-        )
-    if check.over_budget and not draft.over_budget_reason.strip():
-        problems.append(
-            (
-                "over_budget_reason",
-                _("This session goes over the profile's session budget: give the reason."),
-            )
-        )
-    return problems
 
 
 class SessionRefused(Exception):
@@ -627,7 +459,7 @@ def session_record(
     if found := record_for_submission(SessionNote, submission, episode=episode):
         return found
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             episode = Episode.objects.select_for_update().get(pk=episode.pk)
             plan = current_plan(episode)
             if plan is None:
@@ -652,7 +484,7 @@ def session_record(
                 over_budget_reason=draft.over_budget_reason if check.over_budget else "",
                 submission=submission,
             )
-            audit(actor, episode.clinic_id, "session.record", note.id)
+            audit(actor, episode, AuditAction.SESSION_RECORD, note.id)
     except IntegrityError:
         # Two clinicians saving at once: the other note took this number; the form retries.
         if found := record_for_submission(SessionNote, submission, episode=episode):
@@ -662,7 +494,7 @@ def session_record(
 
 
 def episode_close(*, actor: User, episode: Episode, reason: str, summary: str) -> Episode:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
         if episode.status == EpisodeStatus.CLOSED:
             return episode
@@ -671,5 +503,5 @@ def episode_close(*, actor: User, episode: Episode, reason: str, summary: str) -
         episode.discharge_reason = reason
         episode.discharge_summary = summary
         episode.save(update_fields=["status", "closed_at", "discharge_reason", "discharge_summary"])
-        audit(actor, episode.clinic_id, "episode.close", episode.id)
+        audit(actor, episode, AuditAction.EPISODE_CLOSE, episode.id)
     return episode

@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backpath.accounts.models import User
-from backpath.care import selectors, services
-from backpath.care.access import access_episode, access_patient
+from backpath.accounts.http import AuthenticatedHttpRequest
+from backpath.care import selectors, services, session_checks
+from backpath.care.access import access_episode, access_patient, log_list
 from backpath.care.forms import (
     EpisodeOpenForm,
     InvitePatientForm,
@@ -26,35 +26,33 @@ from backpath.care.forms import (
     SessionForm,
 )
 from backpath.care.models import EpisodeStatus, IntakeStatus, Patient
+from backpath.care.submissions import session_already_saved
 from backpath.care.vocabulary import INTERVENTION_LABELS
 from backpath.interchange import assessment_from_record, not_recommended_lines, plan_from_record
 from backpath.web.decorators import clinician_required
 from backpath.web.i18n import lang
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @clinician_required
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Free text from a URL: bounded, and without NUL bytes, which PostgreSQL refuses.
     search = request.GET.get("q", "")[:100].replace("\x00", "")
+    log_list(request.user, "patient_list")
     return render(
         request,
         "care/patient_list.html",
-        {"patients": selectors.patient_list(_user(request), search), "q": search},
+        {"patients": selectors.patient_list(request.user, search), "q": search},
     )
 
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def patient_new(request: HttpRequest) -> HttpResponse:
+def patient_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         submission = data.pop("submission")
-        patient = services.patient_create(actor=_user(request), submission=submission, **data)
+        patient = services.patient_create(actor=request.user, submission=submission, **data)
         messages.success(request, _("Patient added."))
         return redirect("patient_detail", patient.id)
     return render(
@@ -82,15 +80,15 @@ def _patient_page(
 
 
 @clinician_required
-def patient_detail(request: HttpRequest, patient_id: str) -> HttpResponse:
-    patient = access_patient(_user(request), patient_id)
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    patient = access_patient(request.user, patient_id)
     return _patient_page(request, patient, InvitePatientForm(initial={"email": patient.email}))
 
 
 @clinician_required
 @require_POST
-def patient_invite(request: HttpRequest, patient_id: str) -> HttpResponse:
-    user = _user(request)
+def patient_invite(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    user = request.user
     patient = access_patient(user, patient_id)
     form = InvitePatientForm(request.POST)
     if not form.is_valid():
@@ -112,8 +110,8 @@ def patient_invite(request: HttpRequest, patient_id: str) -> HttpResponse:
 
 @clinician_required
 @require_POST
-def episode_open(request: HttpRequest, patient_id: str) -> HttpResponse:
-    user = _user(request)
+def episode_open(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    user = request.user
     patient = access_patient(user, patient_id)
     form = EpisodeOpenForm(request.POST)
     if not form.is_valid():
@@ -130,16 +128,16 @@ def episode_open(request: HttpRequest, patient_id: str) -> HttpResponse:
 
 @clinician_required
 @require_POST
-def urgent_seen(request: HttpRequest, episode_id: str) -> HttpResponse:
-    episode = access_episode(_user(request), episode_id, need_clinician=True)
-    services.urgent_acknowledge(actor=_user(request), episode=episode)
+def urgent_seen(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    episode = access_episode(request.user, episode_id, need_clinician=True)
+    services.urgent_acknowledge(actor=request.user, episode=episode)
     return redirect("episode_detail", episode.id)
 
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user = _user(request)
+def review(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
     if episode.intake.status != IntakeStatus.SUBMITTED or not episode.is_open:
         messages.error(request, _("The review needs a submitted intake and an open episode."))
@@ -150,7 +148,7 @@ def review(request: HttpRequest, episode_id: str) -> HttpResponse:
     profile_advice = assessment_from_record(latest.result).profile_advice
     advice = profile_advice.value if profile_advice else None
     form = ReviewForm(
-        request.POST or None, advice=advice, unscreened=services.unanswered_by_patient(episode)
+        request.POST or None, advice=advice, unscreened=selectors.unanswered_by_patient(episode)
     )
     if request.method == "POST" and form.is_valid():
         services.review_record(
@@ -181,8 +179,8 @@ def _components(record: selectors.EpisodeRecord) -> list[tuple[str, str]]:
 
 
 @clinician_required
-def plan_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
-    episode = access_episode(_user(request), episode_id, need_clinician=True)
+def plan_detail(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    episode = access_episode(request.user, episode_id, need_clinician=True)
     record = selectors.episode_record(episode)
     if record.plan is None:
         messages.info(request, _("There is no care plan yet."))
@@ -196,8 +194,8 @@ def plan_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def plan_adjust(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user = _user(request)
+def plan_adjust(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
     record = selectors.episode_record(episode)
     plan = record.plan
@@ -236,7 +234,9 @@ def _session_context(
     plan = record.plan
     assert plan is not None
     chosen = form["interventions"].value() or []
-    check = services.session_check(episode, plan, [c for c in chosen if c in INTERVENTION_LABELS])
+    check = session_checks.session_check(
+        episode, plan, [c for c in chosen if c in INTERVENTION_LABELS]
+    )
     avoid = not_recommended_lines(plan.plan, lang())
     # The reasons are asked for only when they apply; then they are no longer optional.
     form.fields["deviation_reason"].required = check.needs_reason
@@ -257,8 +257,8 @@ def _session_context(
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user = _user(request)
+def session_new(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
     record = selectors.episode_record(episode)
     if record.plan is None or episode.status != EpisodeStatus.TREATMENT:
@@ -266,12 +266,12 @@ def session_new(request: HttpRequest, episode_id: str) -> HttpResponse:
         return redirect("episode_detail", episode.id)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if saved := services.session_already_saved(episode, form.cleaned_data["submission"]):
+        if saved := session_already_saved(episode, form.cleaned_data["submission"]):
             # A double click: the first click saved it; its checks were met then.
             messages.success(request, _("Session %(number)s saved.") % {"number": saved.number})
             return redirect("episode_detail", episode.id)
         data = form.cleaned_data
-        draft = services.SessionDraft(
+        draft = session_checks.SessionDraft(
             held_on=data["held_on"],
             subjective=data["subjective"],
             objective=data["objective"],
@@ -302,9 +302,9 @@ def session_new(request: HttpRequest, episode_id: str) -> HttpResponse:
 
 @clinician_required
 @require_POST
-def session_check(request: HttpRequest, episode_id: str) -> HttpResponse:
+def session_check(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     """htmx: the guideline warnings for the interventions ticked so far."""
-    episode = access_episode(_user(request), episode_id, need_clinician=True)
+    episode = access_episode(request.user, episode_id, need_clinician=True)
     record = selectors.episode_record(episode)
     if record.plan is None:
         raise Http404

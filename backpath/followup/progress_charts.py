@@ -47,19 +47,19 @@ from backpath.charts import (
     ticks_up_to,
     tooltip,
 )
-from backpath.charts.line import Point as PlotPoint
+from backpath.charts.line import Point
 from backpath.programs.adherence_charts import DONE, PAIN
 
 __all__ = [
     "Better",
-    "Point",
+    "Reading",
     "activity_chart",
     "diary_chart",
     "measure_chart",
     "multi_measure_chart",
 ]
 
-Point = tuple[date, float, str]  # (day, value, where the score came from)
+Reading = tuple[date, float, str]  # (day, value, where the score came from)
 
 LINE = DONE  # teal: one measure over time
 BAND = "#d4eaec"  # pale teal: baseline +/- the minimal important change
@@ -73,7 +73,7 @@ BOTTOM = TOP + PLOT_HEIGHT
 
 
 def measure_chart(
-    points: Sequence[Point],
+    points: Sequence[Reading],
     *,
     title: str,
     desc: str = "",
@@ -112,8 +112,7 @@ def measure_chart(
     if mcid_band is not None:
         layers.append(Band(*mcid_band, BAND, BAND_EDGE, band_label, kind="mcid-band"))
     line = [
-        PlotPoint(day, value, tooltip(label, day, format_number(value)))
-        for day, value, label in kept
+        Point(day, value, tooltip(label, day, format_number(value))) for day, value, label in kept
     ]
     layers += [
         YAxis(nice_ticks(scale_min, scale_max, PLOT_HEIGHT)),
@@ -129,7 +128,7 @@ def measure_chart(
 
 
 def multi_measure_chart(
-    series: Sequence[tuple[str, Sequence[Point], float, float, Better]],
+    series: Sequence[tuple[str, Sequence[Reading], float, float, Better]],
     *,
     title: str,
     desc: str = "",
@@ -161,7 +160,7 @@ def multi_measure_chart(
         for day, value, label in kept:
             share = _share(value, scale_min, scale_max, better)
             tip = tooltip(f"{name}, {label}" if label else name, day, format_number(value))
-            line.append(PlotPoint(day, share, f"{tip} ({share:.0f}%)"))
+            line.append(Point(day, share, f"{tip} ({share:.0f}%)"))
         colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
         dash, marker = DASHES[number % len(DASHES)], MARKERS[number % len(MARKERS)]
         lines.append(Series(line, colour, dash, marker, name=name))
@@ -261,7 +260,7 @@ def diary_chart(
     lines = [
         Series(
             [
-                PlotPoint(day, scores[day], tooltip(label, day, format_number(scores[day])))
+                Point(day, scores[day], tooltip(label, day, format_number(scores[day])))
                 if day in scores
                 else None  # a gap in the line
                 for day in x.days
@@ -289,7 +288,7 @@ def _check_scale(scale_min: float, scale_max: float, better: str) -> None:
         raise ValueError(f'better is "lower" or "higher", not {better!r}')
 
 
-def _finite(points: Sequence[Point]) -> list[Point]:
+def _finite(points: Sequence[Reading]) -> list[Reading]:
     """The points with a number for a value, in date order."""
     return sorted((point for point in points if math.isfinite(point[1])), key=lambda p: p[0])
 

@@ -22,8 +22,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backpath.accounts.models import Role, User
+from backpath.care.audit import AuditAction, audit
 from backpath.care.models import Episode, EpisodeStatus, Patient, PlanVersion
-from backpath.care.services import audit, episode_open, record_for_submission
+from backpath.care.services import episode_open
+from backpath.care.submissions import record_for_submission
 from backpath.clinical.classification import Diagnosis
 from backpath.clinical.followup import (
     AlertKind,
@@ -60,11 +62,11 @@ def diary_save(
     *, actor: User, episode: Episode, day: date, values: Mapping[str, Any]
 ) -> DiaryEntry:
     """Today's entry; saving again the same day corrects it."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         entry, _created = DiaryEntry.objects.update_or_create(
             episode=episode, day=day, defaults={**values, "updated_at": timezone.now()}
         )
-        audit(actor, episode.clinic_id, "diary.save", None)
+        audit(actor, episode, AuditAction.DIARY_SAVE, None)
     return entry
 
 
@@ -89,7 +91,7 @@ def recheck_record(
     if unknown := sorted(set(changed) - set(markable_flags())):
         raise ValueError(f"changed: no changed question for {', '.join(unknown)}")
     result = recheck(answers)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         check = RedFlagCheck.objects.create(
             episode=episode,
             kind=kind,
@@ -105,7 +107,10 @@ def recheck_record(
             raise_alert(episode, spec, key=str(check.id))
         elif kind == CheckKind.FLARE and pain is not None:
             raise_alert(episode, flare_alert(pain), key=str(check.id))
-        audit(actor, episode.clinic_id, f"recheck.{kind}", check.id)
+        action = (
+            AuditAction.RECHECK_FLARE if kind == CheckKind.FLARE else AuditAction.RECHECK_WEEKLY
+        )
+        audit(actor, episode, action, check.id)
     return check
 
 
@@ -144,7 +149,7 @@ def long_standing_document(
     if earlier := record_for_submission(LongStandingSymptom, submission, episode=episode):
         return earlier
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             row = LongStandingSymptom.objects.create(
                 episode=episode,
                 flag=flag,
@@ -152,7 +157,7 @@ def long_standing_document(
                 documented_by=actor,
                 submission=submission,
             )
-            audit(actor, episode.clinic_id, "long_standing.document", row.id)
+            audit(actor, episode, AuditAction.LONG_STANDING_DOCUMENT, row.id)
     except IntegrityError:
         # The same submit raced this one, or the flag is documented already (another tab).
         found = record_for_submission(
@@ -169,7 +174,7 @@ def long_standing_remove(*, actor: User, episode: Episode, flag: str) -> LongSta
 
     The row stays, marked removed. Nothing documented (a second click) changes nothing.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row = _active_long_standing(episode, flag)
         if row is None:
             return None
@@ -179,7 +184,7 @@ def long_standing_remove(*, actor: User, episode: Episode, flag: str) -> LongSta
         )
         if not updated:
             return None
-        audit(actor, episode.clinic_id, "long_standing.remove", row.id)
+        audit(actor, episode, AuditAction.LONG_STANDING_REMOVE, row.id)
     row.removed_at, row.removed_by = removed_at, actor
     return row
 
@@ -226,12 +231,12 @@ def _email_clinicians(alert: Alert) -> None:
 
 
 def alert_resolve(*, actor: User, alert: Alert) -> None:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         updated = Alert.objects.filter(pk=alert.pk, resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=actor
         )
         if updated:
-            audit(actor, alert.clinic_id, "alert.resolve", alert.id)
+            audit(actor, alert.episode, AuditAction.ALERT_RESOLVE, alert.id)
 
 
 def _baseline_scores(episode: Episode) -> dict[str, Score]:
@@ -296,7 +301,7 @@ def measurement_record(
     spec = progress_alert(decision) if decision else None
     if after_care and spec and spec.kind is not AlertKind.WORSE:
         spec = None  # after discharge only a relapse needs the clinician
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if Measurement.objects.filter(episode=episode, occasion=occasion.key).exists():
             raise MeasurementClosed
         measurement = Measurement.objects.create(
@@ -321,7 +326,7 @@ def measurement_record(
         )
         if spec:
             raise_alert(episode, spec, key=occasion.key)
-        audit(actor, episode.clinic_id, "measurement.save", measurement.id)
+        audit(actor, episode, AuditAction.MEASUREMENT_SAVE, measurement.id)
     return measurement
 
 
@@ -360,7 +365,7 @@ class AlreadyInCare(Exception):
 
 def come_back(*, actor: User, closed: Episode, today: date) -> Episode:
     """A discharged patient's pain returned: a new episode with its intake, and an alert."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         patient = Patient.objects.select_for_update().get(pk=closed.patient_id)
         open_one = patient.episodes.exclude(status=EpisodeStatus.CLOSED).first()
         if open_one is not None:
@@ -377,5 +382,5 @@ def come_back(*, actor: User, closed: Episode, today: date) -> Episode:
             returned_alert(discharged, today),
             key=str(closed.id),
         )
-        audit(actor, episode.clinic_id, "episode.come_back", episode.id)
+        audit(actor, episode, AuditAction.EPISODE_COME_BACK, episode.id)
     return episode

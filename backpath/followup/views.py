@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.accounts.models import User
 from backpath.care.access import access_episode, current_episode
 from backpath.care.forms import InstrumentsForm
@@ -41,8 +42,8 @@ FLARE_MODULE = "flare_up_plan"
 MEASURED = ("nprs", "psk", "qbpds", "gpe", "startback")
 
 
-def _patient(request: HttpRequest) -> tuple[User, Episode | None]:
-    user: User = request.user  # type: ignore[assignment]
+def _patient(request: AuthenticatedHttpRequest) -> tuple[User, Episode | None]:
+    user = request.user
     return user, current_episode(user)
 
 
@@ -52,7 +53,7 @@ def _no_episode(request: HttpRequest, title: str) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def diary(request: HttpRequest) -> HttpResponse:
+def diary(request: AuthenticatedHttpRequest) -> HttpResponse:
     user, episode = _patient(request)
     if episode is None:
         return _no_episode(request, _("My diary"))
@@ -92,7 +93,7 @@ def _store_check(user: User, episode: Episode, form: RecheckForm, kind: CheckKin
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def recheck(request: HttpRequest) -> HttpResponse:
+def recheck(request: AuthenticatedHttpRequest) -> HttpResponse:
     user, episode = _patient(request)
     if episode is None:
         return _no_episode(request, _("Safety check"))
@@ -104,7 +105,7 @@ def recheck(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def flare(request: HttpRequest) -> HttpResponse:
+def flare(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The flare-up plan, one tap from every patient page, with the flare report below it."""
     user, episode = _patient(request)
     plan = module_html(modules()[FLARE_MODULE])
@@ -119,7 +120,7 @@ def flare(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-def recheck_result(request: HttpRequest, check_id: str) -> HttpResponse:
+def recheck_result(request: AuthenticatedHttpRequest, check_id: str) -> HttpResponse:
     _user, episode = _patient(request)
     check = RedFlagCheck.objects.filter(episode=episode, pk=check_id).first()
     if check is None:
@@ -133,7 +134,7 @@ def recheck_result(request: HttpRequest, check_id: str) -> HttpResponse:
 
 
 @patient_required
-def questionnaires(request: HttpRequest) -> HttpResponse:
+def questionnaires(request: AuthenticatedHttpRequest) -> HttpResponse:
     _user, episode = _patient(request)
     if episode is None:
         return _no_episode(request, _("Questionnaires"))
@@ -152,7 +153,7 @@ def questionnaires(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def questionnaire(request: HttpRequest, key: str) -> HttpResponse:
+def questionnaire(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     user, episode = _patient(request)
     if episode is None:
         raise Http404
@@ -197,7 +198,7 @@ def _charts(episode: Episode, *, width: int) -> dict[str, Any]:
 
 
 @patient_required
-def portal_progress(request: HttpRequest) -> HttpResponse:
+def portal_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     _user, episode = _patient(request)
     if episode is None:
         return _no_episode(request, _("My progress"))
@@ -206,10 +207,10 @@ def portal_progress(request: HttpRequest) -> HttpResponse:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def episode_progress(request: HttpRequest, episode_id: str) -> HttpResponse:
+def episode_progress(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     """The clinician's progress page. Its posts document a re-check symptom as long-standing
     (``action=document``) or remove that again (``action=remove``)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
     if request.method != "POST":
         return _progress_page(request, episode, LongStandingForm())
@@ -287,8 +288,8 @@ def _progress_page(
 
 @clinician_required
 @require_POST
-def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def alert_resolve(request: AuthenticatedHttpRequest, alert_id: str) -> HttpResponse:
+    user = request.user
     alert = alerts_for(user).filter(pk=alert_id).first()
     if alert is None:
         raise Http404
@@ -301,7 +302,7 @@ def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def come_back(request: HttpRequest) -> HttpResponse:
+def come_back(request: AuthenticatedHttpRequest) -> HttpResponse:
     """After discharge: the pain is back. First the flare-up plan, then an easy new start."""
     user, episode = _patient(request)
     if episode is not None and episode.is_open and request.method == "POST":

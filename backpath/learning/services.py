@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from backpath.accounts.models import User
+from backpath.care.audit import AuditAction, audit
 from backpath.care.models import Episode
-from backpath.care.services import audit
 from backpath.education.modules import Module
 from backpath.learning.models import ModuleRead
 
@@ -21,11 +21,11 @@ def module_read(
     order); reading it again replaces the score. Audited like every write; a module read has
     a numeric id, so the audit names the episode."""
     correct = sum(a == q.answer for a, q in zip(answers, module.questions, strict=True))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         read, _created = ModuleRead.objects.update_or_create(
             episode=episode,
             module_id=module.id,
             defaults={"correct": correct, "asked": len(answers), "read_at": timezone.now()},
         )
-        audit(actor, episode.clinic_id, "module.read", episode.id)
+        audit(actor, episode, AuditAction.MODULE_READ, episode.id)
     return read

@@ -8,17 +8,17 @@ from typing import Any
 
 import markdown
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
-from backpath.accounts.models import User
+from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.care import selectors
 from backpath.care.access import current_episode
 from backpath.care.models import Episode, PlanVersion
-from backpath.care.services import plan_on_hold
+from backpath.care.selectors import plan_on_hold
 from backpath.clinical.stratification import Profile
 from backpath.education.modules import Module, curriculum, modules
 from backpath.learning import services
@@ -62,8 +62,8 @@ def module_html(module: Module) -> SafeString:
 
 
 @patient_required
-def learn(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def learn(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     episode = current_episode(user)
     rows = schedule(episode) if episode else []
     return render(request, "learning/list.html", {"rows": rows})
@@ -83,8 +83,8 @@ def _check_form(module: Module, data: Any = None) -> forms.Form:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def module_page(request: HttpRequest, module_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def module_page(request: AuthenticatedHttpRequest, module_id: str) -> HttpResponse:
+    user = request.user
     episode = current_episode(user)
     module = modules().get(module_id)
     row = next((r for r in schedule(episode) if r["id"] == module_id), None) if episode else None

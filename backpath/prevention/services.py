@@ -9,8 +9,9 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 
 from backpath.accounts.models import User
+from backpath.care.audit import AuditAction, audit
 from backpath.care.models import Episode
-from backpath.care.services import audit, record_for_submission
+from backpath.care.submissions import record_for_submission
 from backpath.education.prevention import CheckKind, advise, validate
 from backpath.prevention.models import PreventionCheck
 
@@ -41,7 +42,7 @@ def prevention_check_record(
     valid = validate(kind, answers)
     advice = [item.rule for item in advise(kind, valid)]
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             check = PreventionCheck.objects.create(
                 episode=episode,
                 kind=kind.value,
@@ -49,7 +50,7 @@ def prevention_check_record(
                 advice=advice,
                 submission=submission,
             )
-            audit(actor, episode.clinic_id, "prevention.check", check.id)
+            audit(actor, episode, AuditAction.PREVENTION_CHECK, check.id)
     except IntegrityError:
         # A double click that raced the first one: that one saved it.
         if found := _resubmitted(episode, kind, submission):

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backpath.accounts.models import User
+from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.care.access import current_episode
 from backpath.care.models import Episode
 from backpath.clinical.citations import Evidence, citations
@@ -62,8 +62,8 @@ def _advice_rows(episode: Episode, advice: list[Advice]) -> list[dict[str, Any]]
 
 
 @patient_required
-def overview(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     episode = current_episode(user)
     cards = []
     if episode is not None:
@@ -86,13 +86,13 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def check_page(request: HttpRequest, kind: str) -> HttpResponse:
+def check_page(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     try:
         check_kind = CheckKind(kind)
     except ValueError:
         raise Http404 from None
     check = checks()[check_kind]
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     episode = current_episode(user)
     context: dict[str, Any] = {
         "kind": check_kind.value,

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from backpath.accounts.models import User
+from backpath.care.audit import AuditAction, audit
 from backpath.care.models import Episode
-from backpath.care.services import audit, record_for_submission
+from backpath.care.submissions import record_for_submission
 from backpath.clinical.errors import ClinicalInputError
 from backpath.exercises.library import Dosage, library
 from backpath.exercises.programs import GradedQuota
@@ -58,7 +59,7 @@ def program_publish(
     unknown = [item.exercise_id for item in items if item.exercise_id not in library()]
     if unknown:
         raise ProgramRefused(None, f"unknown exercise: {', '.join(unknown)}")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
         previous = current_program(episode)
         number = previous.number + 1 if previous else 1
@@ -96,7 +97,7 @@ def program_publish(
                 goal=quota.goal,
                 starts_on=timezone.localdate(),
             )
-        audit(actor, episode.clinic_id, "program.publish", program.id)
+        audit(actor, episode, AuditAction.PROGRAM_PUBLISH, program.id)
     return program
 
 
@@ -129,13 +130,13 @@ def exercise_log(
     it. Audited like every write."""
     if day > timezone.localdate():
         raise ClinicalInputError("day", "cannot log a day in the future")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         log, _created = ExerciseLog.objects.update_or_create(
             item=item,
             day=day,
             defaults={"done": done, "pain": pain, "difficulty": difficulty},
         )
-        audit(actor, episode.clinic_id, "exercise.log", log.id)
+        audit(actor, episode, AuditAction.EXERCISE_LOG, log.id)
     return log
 
 
@@ -143,10 +144,10 @@ def quota_log(*, actor: User, episode: Episode, quota: Quota, day: date, amount:
     """Record the graded-activity minutes of one day; the same day again corrects it."""
     if day > timezone.localdate():
         raise ClinicalInputError("day", "cannot log a day in the future")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         log, _created = QuotaLog.objects.update_or_create(
             quota=quota, day=day, defaults={"amount": amount}
         )
         # A quota log has a numeric id; the audit names the program it belongs to.
-        audit(actor, episode.clinic_id, "quota.log", quota.program_id)
+        audit(actor, episode, AuditAction.QUOTA_LOG, quota.program_id)
     return log

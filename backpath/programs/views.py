@@ -6,15 +6,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backpath.accounts.models import User
+from backpath.accounts.http import AuthenticatedHttpRequest
+from backpath.auditlog.models import Action
 from backpath.care import selectors
-from backpath.care.access import access_episode, episodes_for
+from backpath.care.access import access_episode, current_episode
 from backpath.care.models import Episode
 from backpath.clinical.classification import Diagnosis
 from backpath.clinical.stratification import Profile
@@ -121,8 +122,8 @@ def _with_added(data: QueryDict, exercise_id: str) -> QueryDict:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def program_edit(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def program_edit(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
     record = selectors.episode_record(episode)
     if record.plan is None or not episode.is_open:
@@ -199,8 +200,8 @@ def program_edit(request: HttpRequest, episode_id: str) -> HttpResponse:
 
 
 @clinician_required
-def program_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def program_detail(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
     programs = list(episode.programs.prefetch_related("items").order_by("-number"))
     if not programs:
@@ -212,14 +213,10 @@ def program_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
     )
 
 
-def _patient_episode(user: User) -> Episode | None:
-    return episodes_for(user).order_by("-opened_at").first()
-
-
 @patient_required
-def today(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    episode = _patient_episode(user)
+def today(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    episode = current_episode(user)
     program = services.current_program(episode) if episode else None
     day = timezone.localdate()
     # After discharge the last program is the patient's maintenance program (KNGF 2021 C.5).
@@ -266,9 +263,9 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def log_exercise(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    episode = _patient_episode(user)
+def log_exercise(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    episode = current_episode(user)
     program = services.current_program(episode) if episode else None
     form = LogForm(request.POST)
     if program is None or not form.is_valid():
@@ -292,9 +289,9 @@ def log_exercise(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def log_quota(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    episode = _patient_episode(user)
+def log_quota(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    episode = current_episode(user)
     program = services.current_program(episode) if episode else None
     quota = getattr(program, "quota", None) if program else None
     if quota is None:
@@ -322,9 +319,9 @@ def _booklet_response(pdf: bytes) -> HttpResponse:
 
 
 @clinician_required
-def program_booklet(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    episode = access_episode(user, episode_id, need_clinician=True)
+def program_booklet(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    user = request.user
+    episode = access_episode(user, episode_id, need_clinician=True, action=Action.PRINT)
     program = services.current_program(episode)
     if program is None:
         raise Http404
@@ -332,9 +329,9 @@ def program_booklet(request: HttpRequest, episode_id: str) -> HttpResponse:
 
 
 @patient_required
-def my_booklet(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    episode = _patient_episode(user)
+def my_booklet(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    episode = current_episode(user, action=Action.PRINT)
     program = services.current_program(episode) if episode else None
     if program is None:
         raise Http404
@@ -342,8 +339,8 @@ def my_booklet(request: HttpRequest) -> HttpResponse:
 
 
 @clinician_required
-def adherence_view(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def adherence_view(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
     data = adherence(episode, timezone.localdate())
     completion = adherence_charts.completion_svg(data, "adherence-completion")

@@ -36,9 +36,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from backpath.accounts.models import Role, User
-from backpath.care.access import current_episode
+from backpath.care.access import latest_episode
+from backpath.care.audit import AuditAction, audit
 from backpath.care.models import Episode, EpisodeStatus
-from backpath.care.services import audit
 from backpath.clinical.followup import FOLLOWUP_MONTHS
 from backpath.exercises.adherence_rules import DAILY
 from backpath.followup.selectors import between_visits
@@ -88,13 +88,13 @@ def reminder_settings_for(user: User) -> ReminderSettings:
 def reminder_settings_save(*, user: User, values: ReminderSettings) -> ReminderSettings:
     """Store the choices of the settings form (the calendar link is left alone)."""
     fields = CHOICES
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         found, _created = ReminderSettings.objects.update_or_create(
             user=user,
             defaults={name: getattr(values, name) for name in fields}
             | {"updated_at": timezone.now()},
         )
-        audit(user, user.clinic_id, "reminders.settings", None)
+        audit(user, None, AuditAction.REMINDERS_SETTINGS, None)
     return found
 
 
@@ -104,22 +104,22 @@ def calendar_token_new(*, user: User) -> str:
     The token is returned once, to show; only its hash is kept.
     """
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         ReminderSettings.objects.update_or_create(
             user=user,
             defaults={"calendar_token_hash": _token_hash(token), "updated_at": timezone.now()},
         )
-        audit(user, user.clinic_id, "reminders.calendar_new", None)
+        audit(user, None, AuditAction.REMINDERS_CALENDAR_NEW, None)
     return token
 
 
 def calendar_token_stop(*, user: User) -> None:
     """The calendar link stops working; no new one is made."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         ReminderSettings.objects.filter(user=user).update(
             calendar_token_hash="", updated_at=timezone.now()
         )
-        audit(user, user.clinic_id, "reminders.calendar_stop", None)
+        audit(user, None, AuditAction.REMINDERS_CALENDAR_STOP, None)
 
 
 def settings_for_calendar_token(token: str) -> ReminderSettings | None:
@@ -192,7 +192,7 @@ def _remindable(episode: Episode | None, now: datetime) -> bool:
 def _claim(user: User, reminder: Reminder) -> bool:
     """Claim one reminder in its own transaction; False when a run before us claimed it."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             ReminderSent.objects.create(user=user, kind=reminder.kind.value, key=reminder.key)
     except IntegrityError:
         return False
@@ -262,7 +262,7 @@ def send_reminders(now: datetime) -> RunResult:
     )
     connection = mail.get_connection()
     for user in patients.iterator():
-        episode = current_episode(user)
+        episode = latest_episode(user)
         if not _remindable(episode, now):
             continue
         assert episode is not None

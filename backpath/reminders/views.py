@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backpath.accounts.models import User
+from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.reminders import services
 from backpath.reminders.feed import calendar_feed as build_feed
 from backpath.reminders.forms import ReminderSettingsForm
@@ -49,8 +49,8 @@ def _page(
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def reminder_settings(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def reminder_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     choices = services.reminder_settings_for(user)
     if request.method == "POST":
         form = ReminderSettingsForm(request.POST, instance=ReminderSettings(user=user))
@@ -64,9 +64,9 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def calendar_token_new(request: HttpRequest) -> HttpResponse:
+def calendar_token_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A fresh calendar link, shown once on this response; ``stop`` ends the link instead."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if request.POST.get("action") == "stop":
         services.calendar_token_stop(user=user)
         messages.success(request, _("Your calendar link no longer works."))

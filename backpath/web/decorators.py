@@ -7,11 +7,12 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponseBase
 
+from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.accounts.models import User
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _only(allowed: Callable[[User], bool]) -> Callable[[View], View]:
@@ -20,8 +21,10 @@ def _only(allowed: Callable[[User], bool]) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            user: User = request.user  # type: ignore[assignment]
+        def wrapped(
+            request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
+            user = request.user
             if not allowed(user):
                 raise Http404
             return view(request, *args, **kwargs)
@@ -35,3 +38,5 @@ def _only(allowed: Callable[[User], bool]) -> Callable[[View], View]:
 clinician_required = _only(lambda user: user.is_clinician)
 # Logged in as a patient.
 patient_required = _only(lambda user: user.is_patient)
+# Logged in as a clinic admin.
+clinic_admin_required = _only(lambda user: user.is_clinic_admin)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from backpath.accounts.models import Clinic, Role, User
 from backpath.care import services
 from backpath.care.models import Episode, Patient
+from backpath.care.session_checks import SessionDraft
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import AskedOf, red_flag_bank
 from backpath.followup.services import diary_save
@@ -140,103 +140,99 @@ def load_demo() -> bool:
     """Create the demo clinic; returns False when it is already there."""
     if Clinic.objects.filter(name=CLINIC_NAME).exists():
         return False
-    with transaction.atomic():
-        clinic = Clinic.objects.create(name=CLINIC_NAME, city="Utrecht", phone="030 123 45 67")
-        _user("admin@delinde.example", "Eva", "de Linde", clinic, Role.CLINIC_ADMIN)
-        sanne = _user("sanne@delinde.example", "Sanne", "Bakker", clinic, Role.CLINICIAN)
-        _user("joost@delinde.example", "Joost", "Mulder", clinic, Role.CLINICIAN)
-        today = timezone.localdate()
+    # Through the app's own services, each its own transaction as when a clinic works.
+    clinic = Clinic.objects.create(name=CLINIC_NAME, city="Utrecht", phone="030 123 45 67")
+    _user("admin@delinde.example", "Eva", "de Linde", clinic, Role.CLINIC_ADMIN)
+    sanne = _user("sanne@delinde.example", "Sanne", "Bakker", clinic, Role.CLINICIAN)
+    _user("joost@delinde.example", "Joost", "Mulder", clinic, Role.CLINICIAN)
+    today = timezone.localdate()
 
-        # Anna: invited, intake still to fill in on her phone.
-        anna = _patient(sanne, "Anna", "de Vries", date(1988, 3, 14), "female")
-        anna.user = _user("anna@patient.example", "Anna", "de Vries", clinic, Role.PATIENT)
-        anna.email = anna.user.email
-        anna.save(update_fields=["user", "email"])
-        services.episode_open(actor=sanne, patient=anna, extra_instruments=(), submission=None)
+    # Anna: invited, intake still to fill in on her phone.
+    anna = _patient(sanne, "Anna", "de Vries", date(1988, 3, 14), "female")
+    anna.user = _user("anna@patient.example", "Anna", "de Vries", clinic, Role.PATIENT)
+    anna.email = anna.user.email
+    anna.save(update_fields=["user", "email"])
+    services.episode_open(actor=sanne, patient=anna, extra_instruments=(), submission=None)
 
-        # Bram: intake submitted, waiting for the clinician's review.
-        bram = _patient(sanne, "Bram", "Jansen", date(1975, 9, 2), "male")
-        _submitted(sanne, bram, LOW, weeks=2)
+    # Bram: intake submitted, waiting for the clinician's review.
+    bram = _patient(sanne, "Bram", "Jansen", date(1975, 9, 2), "male")
+    _submitted(sanne, bram, LOW, weeks=2)
 
-        # Henk: had cancer; his plan waits for the GP's answer (no manipulation or massage).
-        henk = _patient(sanne, "Henk", "Visser", date(1961, 1, 8), "male")
-        held = _submitted(sanne, henk, LOW, weeks=1, red_flags=_no_flags() | {"MAL-1": True})
-        services.review_record(
-            actor=sanne,
-            episode=held,
-            findings={"neurological_deficit": False, "slr_positive": False, "notes": ""},
-            clinician_flags=_clinician_checked(),
-            prognostic_factors=(),
-            profile_override=None,
-            submission=None,
-        )
+    # Henk: had cancer; his plan waits for the GP's answer (no manipulation or massage).
+    henk = _patient(sanne, "Henk", "Visser", date(1961, 1, 8), "male")
+    held = _submitted(sanne, henk, LOW, weeks=1, red_flags=_no_flags() | {"MAL-1": True})
+    services.review_record(
+        actor=sanne,
+        episode=held,
+        findings={"neurological_deficit": False, "slr_positive": False, "notes": ""},
+        clinician_flags=_clinician_checked(),
+        prognostic_factors=(),
+        profile_override=None,
+        submission=None,
+    )
 
-        # Carla: medium risk, in treatment with two sessions; she has a portal account.
-        carla = _patient(sanne, "Carla", "Smit", date(1969, 6, 21), "female")
-        carla.user = _user("carla@patient.example", "Carla", "Smit", clinic, Role.PATIENT)
-        carla.email = carla.user.email
-        carla.save(update_fields=["user", "email"])
-        # Her STarT Back says the pain spread down her leg; the complaint says the same.
-        episode = _submitted(
-            sanne, carla, MEDIUM, weeks=5, leg_pain="above_knee", course="unchanged"
-        )
-        services.review_record(
+    # Carla: medium risk, in treatment with two sessions; she has a portal account.
+    carla = _patient(sanne, "Carla", "Smit", date(1969, 6, 21), "female")
+    carla.user = _user("carla@patient.example", "Carla", "Smit", clinic, Role.PATIENT)
+    carla.email = carla.user.email
+    carla.save(update_fields=["user", "email"])
+    # Her STarT Back says the pain spread down her leg; the complaint says the same.
+    episode = _submitted(sanne, carla, MEDIUM, weeks=5, leg_pain="above_knee", course="unchanged")
+    services.review_record(
+        actor=sanne,
+        episode=episode,
+        findings={"neurological_deficit": False, "slr_positive": False, "notes": ""},
+        clinician_flags=_clinician_checked(),
+        prognostic_factors=("fear_of_movement",),
+        profile_override=None,
+        submission=None,
+    )
+    for number, (days_ago, given) in enumerate(
+        ((7, ("education", "exercise_therapy")), (3, ("exercise_therapy", "graded_activity"))),
+        start=1,
+    ):
+        services.session_record(
             actor=sanne,
             episode=episode,
-            findings={"neurological_deficit": False, "slr_positive": False, "notes": ""},
-            clinician_flags=_clinician_checked(),
-            prognostic_factors=("fear_of_movement",),
-            profile_override=None,
+            draft=SessionDraft(
+                held_on=today - timedelta(days=days_ago),
+                subjective="Pijn wisselend, fietst weer korte stukjes."
+                if number == 2
+                else "Bang om te bukken.",
+                objective="Flexie beperkt door spierspanning.",
+                analysis="Past bij aspecifieke lage rugpijn, gemiddeld risico.",
+                plan="Oefenschema thuis, wandelen opbouwen.",
+                pain_now=6 - number,
+                interventions=given,
+                deviation_reason="",
+                over_budget_reason="",
+            ),
             submission=None,
         )
-        for number, (days_ago, given) in enumerate(
-            ((7, ("education", "exercise_therapy")), (3, ("exercise_therapy", "graded_activity"))),
-            start=1,
-        ):
-            services.session_record(
-                actor=sanne,
-                episode=episode,
-                draft=services.SessionDraft(
-                    held_on=today - timedelta(days=days_ago),
-                    subjective="Pijn wisselend, fietst weer korte stukjes."
-                    if number == 2
-                    else "Bang om te bukken.",
-                    objective="Flexie beperkt door spierspanning.",
-                    analysis="Past bij aspecifieke lage rugpijn, gemiddeld risico.",
-                    plan="Oefenschema thuis, wandelen opbouwen.",
-                    pain_now=6 - number,
-                    interventions=given,
-                    deviation_reason="",
-                    over_budget_reason="",
-                ),
-                submission=None,
-            )
 
-        # Her diary of the last twelve days: pain easing, walking building up.
-        for days_ago in range(12, 0, -1):
-            diary_save(
-                actor=carla.user,
-                episode=episode,
-                day=today - timedelta(days=days_ago),
-                values={
-                    "pain": 3 + days_ago // 4,
-                    "active_minutes": 50 - 2 * days_ago,
-                    "exercises": "some" if days_ago % 3 == 0 else "all",
-                    "sitting_breaks": 4 + (12 - days_ago) // 3,
-                    "sleep": "fair" if days_ago > 6 else "good",
-                    "stress": 2 + days_ago // 5,
-                },
-            )
+    # Her diary of the last twelve days: pain easing, walking building up.
+    for days_ago in range(12, 0, -1):
+        diary_save(
+            actor=carla.user,
+            episode=episode,
+            day=today - timedelta(days=days_ago),
+            values={
+                "pain": 3 + days_ago // 4,
+                "active_minutes": 50 - 2 * days_ago,
+                "exercises": "some" if days_ago % 3 == 0 else "all",
+                "sitting_breaks": 4 + (12 - days_ago) // 3,
+                "sleep": "fair" if days_ago > 6 else "good",
+                "stress": 2 + days_ago // 5,
+            },
+        )
 
-        # Dirk: his intake stopped at a cauda equina answer.
-        dirk = _patient(sanne, "Dirk", "Meijer", date(1961, 1, 30), "male")
-        urgent = services.episode_open(
-            actor=sanne, patient=dirk, extra_instruments=(), submission=None
-        )
-        services.intake_save_safety(
-            actor=sanne,
-            episode=urgent,
-            red_flags=_no_flags() | {"CES-1": True},
-            facts={"smoker": True, "cardiovascular_disease": False},
-        )
+    # Dirk: his intake stopped at a cauda equina answer.
+    dirk = _patient(sanne, "Dirk", "Meijer", date(1961, 1, 30), "male")
+    urgent = services.episode_open(actor=sanne, patient=dirk, extra_instruments=(), submission=None)
+    services.intake_save_safety(
+        actor=sanne,
+        episode=urgent,
+        red_flags=_no_flags() | {"CES-1": True},
+        facts={"smoker": True, "cardiovascular_disease": False},
+    )
     return True

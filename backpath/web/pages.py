@@ -13,22 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from backpath.accounts.models import User
-from backpath.care import selectors, services
-from backpath.care.access import access_episode, current_episode
+from backpath.accounts.http import AuthenticatedHttpRequest
+from backpath.care import core_input, selectors, services
+from backpath.care.access import access_episode, current_episode, log_list
 from backpath.care.forms import CloseForm, GpAnswerForm
 from backpath.care.models import Episode
 from backpath.followup.selectors import attention, between_visits, unresolved_red_flag
 from backpath.web.decorators import clinician_required, patient_required
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @clinician_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    log_list(user, "dashboard")
     return render(
         request,
         "care/dashboard.html",
@@ -47,7 +44,7 @@ def _episode_page(
     gp_answer_form: GpAnswerForm | None = None,
 ) -> HttpResponse:
     record = selectors.episode_record(episode)
-    if gp_answer_form is None and episode.is_open and services.plan_on_hold(record.plan):
+    if gp_answer_form is None and episode.is_open and selectors.plan_on_hold(record.plan):
         gp_answer_form = GpAnswerForm(opened_on=timezone.localdate(episode.opened_at))
     return render(
         request,
@@ -59,7 +56,7 @@ def _episode_page(
             "alerts": list(episode.alerts.filter(resolved_at__isnull=True)),
             "next_evaluation": record.next_evaluation(),
             "intake": episode.intake,
-            "withheld": services.withheld_instruments(episode),
+            "withheld": core_input.withheld_instruments(episode),
             "close_form": close_form,
             "gp_answer_form": gp_answer_form,
         },
@@ -69,9 +66,9 @@ def _episode_page(
 
 @clinician_required
 @require_POST
-def gp_answer(request: HttpRequest, episode_id: str) -> HttpResponse:
+def gp_answer(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     """The GP's answer to the red-flag referral releases the plan's hold."""
-    user = _user(request)
+    user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
     form = GpAnswerForm(request.POST, opened_on=timezone.localdate(episode.opened_at))
     if not form.is_valid():
@@ -92,15 +89,15 @@ def gp_answer(request: HttpRequest, episode_id: str) -> HttpResponse:
 
 
 @clinician_required
-def episode_detail(request: HttpRequest, episode_id: str) -> HttpResponse:
-    episode = access_episode(_user(request), episode_id, need_clinician=True)
+def episode_detail(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    episode = access_episode(request.user, episode_id, need_clinician=True)
     return _episode_page(request, episode, CloseForm())
 
 
 @clinician_required
 @require_POST
-def episode_close(request: HttpRequest, episode_id: str) -> HttpResponse:
-    user = _user(request)
+def episode_close(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
+    user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
     form = CloseForm(request.POST)
     if not form.is_valid():
@@ -116,8 +113,8 @@ def episode_close(request: HttpRequest, episode_id: str) -> HttpResponse:
 
 
 @patient_required
-def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     episode = current_episode(user)
     record = selectors.episode_record(episode) if episode else None
     today = timezone.localdate()

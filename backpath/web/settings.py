@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "backpath.accounts",
+    "backpath.auditlog",
     "backpath.care",
     "backpath.programs",
     "backpath.learning",
@@ -123,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "backpath.auditlog.context.access_context",
     "backpath.web.middleware.user_language",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -221,6 +223,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("BACKPATH_FROM_EMAIL", "backpath <noreply@ba
 SITE_URL = os.environ.get("BACKPATH_SITE_URL", "http://localhost:8000")
 EMAIL_FILE_PATH = OUTBOX_DIR
 
+# The scheduled jobs' Redis (backpath/celery.py). Its URL may carry a password: a secret too
+# (BACKPATH_CELERY_BROKER_FILE). Task results go to the same Redis.
+CELERY_BROKER_URL = _env_secret("BACKPATH_CELERY_BROKER", "redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+
 # Security: secure cookies and HSTS whenever not running the local demo over plain HTTP.
 _HTTPS = _env_bool("BACKPATH_HTTPS", default=not (_INSECURE_ALLOWED or DEBUG))
 SESSION_COOKIE_SECURE = _HTTPS
@@ -229,11 +236,20 @@ SECURE_SSL_REDIRECT = _HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if _HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A reverse proxy's X-Forwarded-Proto and X-Forwarded-For are believed only when the
+# operator says one sets them; otherwise any client could claim HTTPS or another address.
+BACKPATH_PROXY_HEADERS = _env_bool("BACKPATH_PROXY_HEADERS", default=False)
+if BACKPATH_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The access log (NEN 7513) keeps entries this long; `backpath auditlog prune` removes older.
+BACKPATH_AUDIT_RETENTION_DAYS = _env_int(
+    "BACKPATH_AUDIT_RETENTION_DAYS", default=5 * 365, minimum=365, maximum=100 * 365
+)
 
 # Health data never appears in logs: requests are logged without bodies or query strings,
 # and error reports carry no local variables.

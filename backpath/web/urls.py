@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from backpath.accounts import views as accounts
+from backpath.care import access_log_views as access_log
 from backpath.care import content_views as content
 from backpath.care import intake_views as intake
 from backpath.care import letters
@@ -43,6 +44,8 @@ urlpatterns = [
     path("language/", accounts.set_language, name="set_language"),
     path("clinic/", pages.dashboard, name="dashboard"),
     path("clinic/team/", accounts.team, name="team"),
+    path("clinic/access-log/", access_log.access_log, name="access_log"),
+    path("clinic/access-log.csv", access_log.access_log_csv, name="access_log_csv"),
     path("clinic/patients/", care.patient_list, name="patient_list"),
     path("clinic/patients/new/", care.patient_new, name="patient_new"),
     path("clinic/patients/<uuid:patient_id>/", care.patient_detail, name="patient_detail"),
@@ -110,6 +113,7 @@ urlpatterns = [
     path("me/back-again/", followup.come_back, name="come_back"),
     path("me/", pages.home, name="portal_home"),
     path("me/plan/", portal.plan, name="portal_plan"),
+    path("me/access/", access_log.my_access, name="my_access"),
     path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),
     path("admin/clinical-content/", content.clinical_content, name="clinical_content"),
     path("admin/", admin.site.urls),

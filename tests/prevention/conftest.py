@@ -1,4 +1,3 @@
-from tests.web.conftest import _fast_passwords
-from tests.web.personas import world
+from tests.personas import _fast_passwords, world
 
 __all__ = ["_fast_passwords", "world"]

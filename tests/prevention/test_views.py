@@ -22,7 +22,7 @@ from backpath.education.prevention import CheckKind, checks
 from backpath.prevention.forms import PreventionForm
 from backpath.prevention.models import PreventionCheck
 from backpath.prevention.services import prevention_check_record
-from tests.web.personas import PASSWORD, World
+from tests.personas import PASSWORD, World
 
 WORKSTATION = {
     "chair": "yes",

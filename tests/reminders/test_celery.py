@@ -19,7 +19,7 @@ from django.core import mail
 from django.utils import timezone
 
 from backpath.reminders.models import ReminderSent
-from tests.web.personas import World
+from tests.personas import World
 
 BROKER = "redis://127.0.0.1:6379/15"
 

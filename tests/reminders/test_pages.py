@@ -14,7 +14,7 @@ from icalendar import Calendar
 from backpath.exercises.library import Dosage
 from backpath.programs.services import ItemDraft, program_publish
 from backpath.reminders.models import ReminderSettings
-from tests.web.personas import World
+from tests.personas import World
 
 VALID = {
     "email": "on",

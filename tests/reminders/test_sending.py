@@ -22,7 +22,7 @@ from backpath.programs.services import ItemDraft, current_program, program_publi
 from backpath.reminders import services
 from backpath.reminders.models import ReminderSent, ReminderSettings
 from backpath.reminders.services import send_reminders
-from tests.web.personas import World
+from tests.personas import World
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -1,13 +1,3 @@
-from typing import Any
+from tests.personas import _fast_passwords, english, licensed_qbpds, world
 
-import pytest
-
-from tests.web.personas import english, licensed_qbpds, world
-
-__all__ = ["english", "licensed_qbpds", "world"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """Hashing a password properly takes ~0.3 s by design; tests need no such protection."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+__all__ = ["_fast_passwords", "english", "licensed_qbpds", "world"]

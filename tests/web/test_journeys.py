@@ -27,7 +27,7 @@ from backpath.clinical.language import Lang
 from backpath.clinical.redflags import Action, Condition, red_flag_bank
 from backpath.web.demo_data import DEMO_PASSWORD, load_demo
 from backpath.web.templatetags.backpath import urgency_label
-from tests.web.personas import low_risk_answers
+from tests.personas import low_risk_answers
 
 # Playwright's sync API keeps an event loop in the test thread; Django's database calls from
 # that thread (fixtures, assertions) are still synchronous and safe. Read at each DB call, so

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from django.urls import get_resolver, reverse
 
-from tests.web.personas import World, amy_alert, amy_check, amy_due
+from tests.personas import World, amy_alert, amy_check, amy_due
 
 OK, LOGIN, HIDDEN = "ok", "login", "hidden"
 PERSONAS = ("anonymous", "amy", "ben", "claire", "xavier", "yara")
@@ -60,6 +60,9 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("dashboard", "get", plain("dashboard"), ANY_CLINICIAN),
     ("team", "get", plain("team"), ADMIN_X),
     ("team", "post", plain("team"), ADMIN_X),
+    ("access_log", "get", plain("access_log"), ADMIN_X),
+    ("access_log_csv", "get", plain("access_log_csv"), ADMIN_X),
+    ("my_access", "get", plain("my_access"), PATIENTS),
     ("patient_list", "get", plain("patient_list"), ANY_CLINICIAN),
     ("patient_new", "get", plain("patient_new"), ANY_CLINICIAN),
     ("patient_new", "post", plain("patient_new"), ANY_CLINICIAN),

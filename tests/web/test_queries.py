@@ -6,36 +6,17 @@ records through the services and checks the count has not moved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from backpath.accounts.models import Role, User
 from backpath.care import services
 from backpath.care.models import Episode, Patient
-from tests.web.personas import World, low_risk_answers, review, submit_intake
-
-AssertQueries = Callable[..., Any]
-
-
-def queries(client: Client, path: str) -> int:
-    assert client.get(path).status_code == 200  # warm-up
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(path).status_code == 200
-    return len(captured)
-
-
-def same_count(
-    client: Client, path: str, count: int, django_assert_num_queries: AssertQueries
-) -> None:
-    with django_assert_num_queries(count):
-        assert client.get(path).status_code == 200
+from backpath.care.session_checks import SessionDraft
+from tests.pages import AssertQueries, queries, same_count
+from tests.personas import World, low_risk_answers, review, submit_intake
 
 
 def more_patients(actor: User, n: int = 5) -> list[Patient]:
@@ -62,7 +43,7 @@ def session(actor: User, episode: Episode, number: int) -> None:
     services.session_record(
         actor=actor,
         episode=episode,
-        draft=services.SessionDraft(
+        draft=SessionDraft(
             held_on=timezone.localdate() - timedelta(days=10 - number),
             subjective=f"Session {number}.",
             objective="",

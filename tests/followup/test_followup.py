@@ -20,8 +20,8 @@ from backpath.followup.jobs import refresh_all_alerts
 from backpath.followup.models import Alert, DiaryEntry, Measurement, RedFlagCheck
 from backpath.followup.selectors import attention
 from backpath.programs.adherence_charts import WIDTH
-from tests.web.personas import World, low_risk_answers, make_due, submit_intake
-from tests.web.test_queries import queries, same_count
+from tests.pages import queries, same_count
+from tests.personas import World, low_risk_answers, make_due, submit_intake
 
 
 @pytest.fixture(autouse=True)

@@ -13,13 +13,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from backpath.care.models import AuditEvent
+from backpath.auditlog.models import AccessEntry
 from backpath.clinical.followup import recheck_flags
 from backpath.clinical.language import Lang
 from backpath.clinical.redflags import red_flag_bank
 from backpath.followup import services
 from backpath.followup.models import Alert, CheckKind, LongStandingSymptom, RedFlagCheck
-from tests.web.personas import World
+from tests.personas import World
 
 FLAG = "CES-4"  # symptoms in both legs
 
@@ -182,7 +182,7 @@ def test_removing_it_brings_the_usual_question_back_and_keeps_the_history(world:
     assert row.removed_at is not None
     assert "removed by Claire" in claire.get(progress(world)).content.decode()
     assert list(
-        AuditEvent.objects.filter(object_id=row.id).order_by("at").values_list("action", flat=True)
+        AccessEntry.objects.filter(object_id=row.id).order_by("id").values_list("detail", flat=True)
     ) == ["long_standing.document", "long_standing.remove"]
 
     # Documented again later: a new row, the old one stays as history.
@@ -213,7 +213,7 @@ def test_a_double_submit_stores_one_row(world: World) -> None:
     assert document(claire, world, reason="Other tab.").status_code == 302
     row = LongStandingSymptom.objects.get()
     assert row.reason == "Old."
-    assert AuditEvent.objects.filter(action="long_standing.document").count() == 1
+    assert AccessEntry.objects.filter(detail="long_standing.document").count() == 1
 
 
 def test_the_service_returns_the_stored_row_on_a_repeat_or_a_race(world: World) -> None:

@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from backpath.auditlog.models import AccessEntry, Action
 from backpath.care import selectors
-from backpath.care.models import AuditEvent, Episode
+from backpath.care.models import Episode
 from backpath.exercises.library import Category, Caution, library
 from backpath.exercises.programs import excluded_by
 from backpath.programs.models import ExerciseLog, Program, Quota
 from backpath.programs.views import _builder_patient
-from tests.web.personas import World, low_risk_answers, review, submit_intake
+from tests.personas import World, low_risk_answers, review, submit_intake
 
 
 def edit_url(world: World) -> str:
@@ -84,9 +85,15 @@ def test_it_publishes_a_program_the_patient_sees_and_logs(world: World) -> None:
     assert (log.done, log.pain) == (True, 3)
     assert amy.post(reverse("log_quota"), {"amount": "20"}).status_code == 302
     assert quota.logs.get().amount == 20
-    # Every write is audited: who logged what, in which clinic.
-    audited = AuditEvent.objects.filter(actor=world.amy).values_list("action", "object_id")
-    assert set(audited) == {("exercise.log", log.id), ("quota.log", program.id)}
+    # Every write is in the access log: who logged what, for which patient.
+    audited = AccessEntry.objects.filter(actor=world.amy, action=Action.CREATE).values_list(
+        "detail", "object_id", "patient_id"
+    )
+    patient = program.episode.patient_id
+    assert set(audited) == {
+        ("exercise.log", str(log.id), patient),
+        ("quota.log", str(program.id), patient),
+    }
 
 
 def test_it_refuses_an_empty_program_and_an_impossible_dosage(world: World) -> None:

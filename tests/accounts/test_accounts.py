@@ -22,7 +22,7 @@ from backpath.accounts.models import Invitation, Role, User
 from backpath.care import services
 from backpath.care.models import Patient
 from backpath.web.demo_data import DEMO_PASSWORD, LOGINS, load_demo
-from tests.web.personas import PASSWORD, World
+from tests.personas import PASSWORD, World
 
 GOOD_PASSWORD = "correct-horse-battery-staple-42"
 INVITE_LINK = re.compile(r"https?://[^/\s]+(/invite/([^/\s]+)/)")

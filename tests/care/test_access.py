@@ -11,7 +11,7 @@ from django.http import Http404
 from backpath.accounts.models import User
 from backpath.care.access import access_episode, access_patient, episodes_for, patients_for
 from backpath.care.questionnaires import askable, questionnaire
-from tests.web.personas import World
+from tests.personas import World
 
 
 def test_it_gives_a_superuser_no_patient_records(world: World) -> None:

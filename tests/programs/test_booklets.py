@@ -11,7 +11,7 @@ from backpath.clinical.language import Lang
 from backpath.exercises.library import library
 from backpath.programs.booklets import library_booklet, program_booklet
 from backpath.programs.models import Program
-from tests.web.personas import World
+from tests.personas import World
 
 
 def _publish(world: World) -> Program:

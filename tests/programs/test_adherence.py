@@ -16,7 +16,7 @@ from backpath.care.models import Episode
 from backpath.exercises.adherence_rules import hurts, skipped
 from backpath.programs.models import ExerciseLog, Program, ProgramItem, Quota, QuotaLog
 from backpath.programs.selectors import ExerciseRow, adherence
-from tests.web.personas import World
+from tests.personas import World
 
 TODAY = date(2025, 11, 25)
 

@@ -1,8 +1,12 @@
-"""Personas for the web tests (after Healthchecks' Alice/Bob/Charlie).
+"""Personas for the tests of the Django apps (after Healthchecks' Alice/Bob/Charlie).
 
 Clinic X ("De Linde"): Xavier the clinic admin, Claire the clinician, patients Amy (A) and
 Ben (B). Clinic Y: Yara the clinician. Each episode below is built through the services, so
 the tests see the same records the pages create.
+
+The fixtures here are registered by the ``conftest.py`` of each folder that uses them
+(``tests/care``, ``tests/web``, ...): ``_fast_passwords`` (autouse there), ``world``,
+``english`` and ``licensed_qbpds``.
 """
 
 from __future__ import annotations
@@ -129,6 +133,12 @@ def _patient(actor: User, first: str, user: User | None) -> Patient:
         sex="female",
         user=user,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """Hashing a password properly takes ~0.3 s by design; tests need no such protection."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -26,20 +26,14 @@ from backpath.care.models import (
     SessionNote,
 )
 from backpath.clinical.redflags import red_flag_bank
-from tests.web.personas import (
+from tests.care.form_data import questionnaire_post, review_post, safety_answers, session_post
+from tests.pages import field_errors, html
+from tests.personas import (
     CLINICIAN_FLAGS,
     World,
     low_risk_answers,
     no_flags,
     submit_intake,
-)
-from tests.web.test_flows import (
-    field_errors,
-    html,
-    questionnaire_post,
-    review_post,
-    safety_answers,
-    session_post,
 )
 
 

@@ -7,7 +7,7 @@ import importlib
 from django.apps import apps
 
 from backpath.care.models import Assessment
-from tests.web.personas import World, low_risk_answers, submit_intake
+from tests.personas import World, low_risk_answers, submit_intake
 
 fill = importlib.import_module("backpath.care.migrations.0002_typed_columns").fill_diagnosis
 

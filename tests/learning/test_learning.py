@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from backpath.care.models import AuditEvent
+from backpath.auditlog.models import AccessEntry
 from backpath.care.selectors import episode_record
 from backpath.education.modules import modules
 from backpath.learning.models import ModuleRead
 from backpath.learning.views import reading_progress
 from backpath.web.templatetags.backpath import reading_progress as reading_progress_text
-from tests.web.personas import World
+from tests.personas import World
 
 
 def test_it_opens_the_first_week_and_keeps_later_weeks_for_later(world: World) -> None:
@@ -35,7 +35,7 @@ def test_it_records_a_read_module_and_shows_it_to_the_clinician(world: World) ->
     assert done.status_code == 200
     read = ModuleRead.objects.get(episode=world.amy_episode, module_id=module.id)
     assert (read.correct, read.asked) == (len(module.questions), len(module.questions))
-    assert AuditEvent.objects.filter(actor=world.amy, action="module.read").count() == 1
+    assert AccessEntry.objects.filter(actor=world.amy, detail="module.read").count() == 1
     episode_page = world.client_for(world.claire).get(
         reverse("episode_detail", kwargs={"episode_id": world.amy_episode.id})
     )
