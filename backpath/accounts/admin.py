@@ -6,10 +6,22 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backpath.accounts.models import Clinic, Invitation, User
+from backpath.accounts.services import invitation_send
+from backpath.auditlog.models import Action
+from backpath.auditlog.services import record
+
+
+def _admin(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def _is_clinic_admin(request: HttpRequest) -> bool:
@@ -70,11 +82,64 @@ class UserAdmin(ClinicScopedAdmin, BaseUserAdmin):  # type: ignore[type-arg]
     )
     add_fieldsets = ((None, {"fields": ("email", "clinic", "role", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
+    actions = ("send_password_link",)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return self.add_fieldsets
         return self.superuser_fieldsets if request.user.is_superuser else self.fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A clinic admin who could change an address could send its reset link to
+        # themselves and log in as a patient: the address is the account's own.
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return (*self.readonly_fields, "email")
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Setting someone's password is taking over their account: superusers only. A
+        # clinic admin sends a link to the account's own address (the action below).
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            record(
+                actor=_admin(request),
+                action=Action.PERMISSION_CHANGE,
+                detail="account.password_set",
+                object_type="user",
+                object_id=id,
+            )
+        return response
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        rights = {"role", "is_active", "is_staff", "is_superuser", "clinic"}
+        record(
+            actor=_admin(request),
+            action=Action.PERMISSION_CHANGE
+            if rights & set(form.changed_data)
+            else (Action.CHANGE if change else Action.CREATE),
+            detail="account.admin",
+            object_type="user",
+            object_id=obj.pk,
+        )
+
+    @admin.action(description=gettext_lazy("Send a link to set a new password"))
+    def send_password_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = _admin(request)
+        for user in queryset:
+            invitation_send(actor=actor, user=user, base_url=request.build_absolute_uri("/"))
+            record(
+                actor=actor,
+                action=Action.CHANGE,
+                detail="account.password_link",
+                object_type="user",
+                object_id=user.pk,
+            )
+        self.message_user(request, _("Links sent: %(count)d.") % {"count": len(queryset)})
 
 
 @admin.register(Invitation)

@@ -105,3 +105,20 @@ def invitation_accept(*, token: str, password: str) -> User:
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
     return user
+
+
+def invitation_elsewhere(*, email: str, clinic: Clinic, language: str) -> None:
+    """An invitation to an address that already has an account in another clinic.
+
+    The inviting clinic must not learn that the address has an account (nor where), so its
+    page says "sent" as for any invitation; the address's owner gets this note instead.
+    """
+    with translation.override(language):
+        subject = _("An invitation to backpath from %(clinic)s") % {"clinic": clinic.name}
+        body = _(
+            "Hello,\n\n%(clinic)s tried to invite this email address to backpath, but it "
+            "already has a backpath account. An address can belong to one account only: if "
+            "you want to use backpath with %(clinic)s, ask them to invite another address of "
+            "yours.\n\nDid you not expect this message? Then you can ignore it."
+        ) % {"clinic": clinic.name}
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))

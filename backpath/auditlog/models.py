@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from datetime import UTC
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backpath.accounts.models import Clinic
+
+class Actor(Protocol):
+    """Who acts: an account (``accounts.User``), named without importing it, so the log sits
+    below the accounts app and every app above may write to it."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def clinic_id(self) -> Any: ...
 
 
 class AppendOnly(Exception):
@@ -65,7 +80,11 @@ class AccessEntry(models.Model):
     actor_label = models.CharField(_("account"), max_length=254, blank=True)
     role = models.CharField(_("role"), max_length=20, blank=True)
     clinic = models.ForeignKey(
-        Clinic, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "accounts.Clinic",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     patient_id = models.UUIDField(_("patient"), null=True)
     object_type = models.CharField(_("record"), max_length=40, blank=True)

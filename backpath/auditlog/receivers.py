@@ -7,13 +7,12 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from backpath.accounts.models import User
-from backpath.auditlog.models import Action, Outcome
+from backpath.auditlog.models import Action, Actor, Outcome
 from backpath.auditlog.services import record
 
 
 @receiver(user_logged_in, dispatch_uid="auditlog_login")
-def _logged_in(sender: Any, user: User, **kwargs: Any) -> None:
+def _logged_in(sender: Any, user: Actor, **kwargs: Any) -> None:
     record(actor=user, action=Action.LOGIN, detail="login")
 
 
@@ -31,6 +30,6 @@ def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> No
 
 
 @receiver(user_logged_out, dispatch_uid="auditlog_logout")
-def _logged_out(sender: Any, user: User | None, **kwargs: Any) -> None:
+def _logged_out(sender: Any, user: Actor | None, **kwargs: Any) -> None:
     if user is not None:
         record(actor=user, action=Action.LOGOUT, detail="logout")

@@ -10,8 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from backpath.accounts.models import User
-from backpath.auditlog.models import AccessEntry, Action
+from backpath.auditlog.models import AccessEntry, Action, Actor
 
 
 def _moment(day: date) -> datetime:
@@ -43,7 +42,7 @@ _SHOWN_TO_PATIENT = (Action.VIEW, Action.PRINT, Action.EXPORT, Action.CREATE, Ac
 
 
 def opened_by_others(
-    user: User, clinic_id: uuid.UUID, patient_ids: Iterable[uuid.UUID]
+    user: Actor, clinic_id: uuid.UUID, patient_ids: Iterable[uuid.UUID]
 ) -> QuerySet[AccessEntry]:
     return (
         AccessEntry.objects.filter(

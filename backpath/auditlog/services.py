@@ -10,10 +10,9 @@ from datetime import datetime
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from backpath.accounts.models import User
 from backpath.auditlog.chain import GENESIS, Break, Link, entry_hash, first_break
 from backpath.auditlog.context import request_address, request_page
-from backpath.auditlog.models import AccessEntry, Action, Outcome
+from backpath.auditlog.models import AccessEntry, Action, Actor, Outcome
 
 # pg_advisory_xact_lock key: one writer at a time extends the chain (SQLite transactions
 # are IMMEDIATE in settings, which serialises writers already).
@@ -28,7 +27,7 @@ def _lock_chain() -> None:
 
 def record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: Action,
     detail: str = "",
     patient_id: uuid.UUID | None = None,
@@ -44,10 +43,10 @@ def record(
         previous = AccessEntry.objects.order_by("-id").values_list("hash", flat=True).first()
         entry = AccessEntry(
             at=timezone.now(),
-            actor=actor,
+            actor_id=actor.pk if actor is not None else None,
             actor_label=(actor.email if actor is not None else actor_label)[:254],
             role=(actor.role if actor is not None else "") or "",
-            clinic_id=clinic_id if clinic_id is not None else getattr(actor, "clinic_id", None),
+            clinic_id=clinic_id if clinic_id is not None else (actor.clinic_id if actor else None),
             patient_id=patient_id,
             object_type=object_type,
             object_id=str(object_id or "")[:64],
@@ -83,7 +82,7 @@ def verify() -> Verified:
     return Verified(AccessEntry.objects.count(), last or GENESIS, broken)
 
 
-def prune(before: datetime, *, actor: User | None = None) -> int:
+def prune(before: datetime, *, actor: Actor | None = None) -> int:
     """Remove the entries older than ``before`` (the retention period) and log that it did,
     with the hash the remaining chain now starts from. Returns the number removed."""
     with transaction.atomic():

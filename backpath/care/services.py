@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from backpath import __version__
 from backpath.accounts.models import Role, User
-from backpath.accounts.services import invitation_send, user_invite
+from backpath.accounts.services import invitation_elsewhere, invitation_send, user_invite
 from backpath.care.audit import AuditAction, audit
 from backpath.care.core_input import OPTIONAL_INSTRUMENTS, core_input, patient_facts
 from backpath.care.models import (
@@ -72,8 +72,14 @@ def patient_invite(
         taken = User.objects.filter(email__iexact=email)
         if account is not None:
             taken = taken.exclude(pk=account.pk)
+        if taken.filter(clinic_id=patient.clinic_id).exists():
+            raise InviteRefused(_("This email address already has an account in your clinic."))
         if taken.exists():
-            raise InviteRefused(_("This email address already has an account."))
+            # An account in another clinic: the clinic must not learn it exists, so the
+            # page says "sent" as always and the address's owner is told instead.
+            invitation_elsewhere(email=email, clinic=patient.clinic, language=language)
+            audit(actor, patient, AuditAction.PATIENT_INVITE, patient.id)
+            return
         if account is None:
             account = user_invite(
                 actor=actor,

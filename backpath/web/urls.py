@@ -24,7 +24,13 @@ urlpatterns = [
     path("", accounts.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/", accounts.PasswordReset.as_view(), name="password_reset"),
+    path("account/password/", accounts.PasswordChange.as_view(), name="password_change"),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -44,6 +50,7 @@ urlpatterns = [
     path("language/", accounts.set_language, name="set_language"),
     path("clinic/", pages.dashboard, name="dashboard"),
     path("clinic/team/", accounts.team, name="team"),
+    path("clinic/team/<int:user_id>/unlock/", accounts.member_unlock, name="member_unlock"),
     path("clinic/access-log/", access_log.access_log, name="access_log"),
     path("clinic/access-log.csv", access_log.access_log_csv, name="access_log_csv"),
     path("clinic/patients/", care.patient_list, name="patient_list"),

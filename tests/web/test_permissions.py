@@ -60,6 +60,7 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("dashboard", "get", plain("dashboard"), ANY_CLINICIAN),
     ("team", "get", plain("team"), ADMIN_X),
     ("team", "post", plain("team"), ADMIN_X),
+    ("member_unlock", "post", lambda w: reverse("member_unlock", args=[w.claire.pk]), ADMIN_X),
     ("access_log", "get", plain("access_log"), ADMIN_X),
     ("access_log_csv", "get", plain("access_log_csv"), ADMIN_X),
     ("my_access", "get", plain("my_access"), PATIENTS),
