@@ -143,8 +143,10 @@ def _fast_passwords(settings: Any) -> None:
 
 @pytest.fixture
 def world(db: None) -> World:
-    clinic_x = Clinic.objects.create(name="De Linde")
-    clinic_y = Clinic.objects.create(name="Other Clinic")
+    # Two-step login off: the page tests log in with force_login; tests/accounts/
+    # test_two_factor.py turns it on.
+    clinic_x = Clinic.objects.create(name="De Linde", require_staff_2fa=False)
+    clinic_y = Clinic.objects.create(name="Other Clinic", require_staff_2fa=False)
     xavier = _user("xavier@x.example", clinic_x, Role.CLINIC_ADMIN, is_staff=True)
     claire = _user("claire@x.example", clinic_x, Role.CLINICIAN)
     yara = _user("yara@y.example", clinic_y, Role.CLINICIAN)

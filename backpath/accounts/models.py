@@ -21,6 +21,11 @@ class Clinic(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # ASVS 2.2: everyone who sees patient records logs in with a second step (a code from an
+    # authenticator app); on unless the clinic turns it off (the demo clinic does).
+    require_staff_2fa = models.BooleanField(
+        _("two-step login for clinicians and admins"), default=True
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

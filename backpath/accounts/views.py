@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backpath.accounts import two_factor
 from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.accounts.lockout import locked_out, unlock
 from backpath.accounts.models import Role, User
@@ -171,6 +172,14 @@ class PasswordChange(auth_views.PasswordChangeView):
     """Change one's own password; logged (not the password) like every account change."""
 
     success_url = reverse_lazy("password_change_done")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        assert isinstance(user, User)
+        context["two_step_on"] = two_factor.enrolled(user)
+        context["two_step_required"] = two_factor.required_by_clinic(user)
+        return context
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -141,7 +141,11 @@ def load_demo() -> bool:
     if Clinic.objects.filter(name=CLINIC_NAME).exists():
         return False
     # Through the app's own services, each its own transaction as when a clinic works.
-    clinic = Clinic.objects.create(name=CLINIC_NAME, city="Utrecht", phone="030 123 45 67")
+    # Two-step login off, so the printed logins work without an authenticator app (the README
+    # says how to turn it on: the clinic's setting in the admin).
+    clinic = Clinic.objects.create(
+        name=CLINIC_NAME, city="Utrecht", phone="030 123 45 67", require_staff_2fa=False
+    )
     _user("admin@delinde.example", "Eva", "de Linde", clinic, Role.CLINIC_ADMIN)
     sanne = _user("sanne@delinde.example", "Sanne", "Bakker", clinic, Role.CLINICIAN)
     _user("joost@delinde.example", "Joost", "Mulder", clinic, Role.CLINICIAN)

@@ -107,6 +107,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "backpath.accounts",
     "backpath.auditlog",
     "backpath.care",
@@ -115,6 +118,7 @@ INSTALLED_APPS = [
     "backpath.prevention",
     "backpath.followup",
     "backpath.reminders",
+    "backpath.privacy",
     "backpath.web",
 ]
 
@@ -126,9 +130,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "backpath.accounts.two_factor.second_step",
     "backpath.auditlog.context.access_context",
     "backpath.web.middleware.user_language",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "backpath.accounts.sessions.staff_idle_timeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "backpath.web.middleware.security_headers",
@@ -150,6 +157,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "backpath.accounts.sessions.idle_seconds",
             ],
         },
     },
@@ -208,6 +216,7 @@ AXES_USERNAME_CALLABLE = "backpath.accounts.lockout.typed_username"
 AXES_CLIENT_IP_CALLABLE = "backpath.auditlog.context.client_address"
 AXES_DISABLE_ACCESS_LOG = True  # logins are in backpath's own access log
 AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "backpath"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -270,6 +279,10 @@ if BACKPATH_PROXY_HEADERS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
+# Staff are logged out after this long without activity (ASVS 3.3.2: 30 minutes).
+BACKPATH_STAFF_IDLE_SECONDS = _env_int(
+    "BACKPATH_STAFF_IDLE_SECONDS", default=30 * 60, minimum=5 * 60, maximum=12 * 60 * 60
+)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

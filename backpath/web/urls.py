@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from backpath.accounts import sessions
+from backpath.accounts import two_factor_views as two_step
 from backpath.accounts import views as accounts
 from backpath.care import access_log_views as access_log
 from backpath.care import content_views as content
@@ -26,6 +28,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", accounts.PasswordReset.as_view(), name="password_reset"),
     path("account/password/", accounts.PasswordChange.as_view(), name="password_change"),
+    path("account/keepalive/", sessions.keepalive, name="keepalive"),
+    path("account/two-step/", two_step.setup, name="two_factor_setup"),
+    path("account/two-step/code/", two_step.verify, name="two_factor_verify"),
+    path("account/two-step/off/", two_step.turn_off, name="two_factor_off"),
     path(
         "account/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -123,5 +129,6 @@ urlpatterns = [
     path("me/access/", access_log.my_access, name="my_access"),
     path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),
     path("admin/clinical-content/", content.clinical_content, name="clinical_content"),
+    path("", include("backpath.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ PATIENTS = {
 BENS_INTAKE = {**STAFF_X, "ben": OK}
 NOBODY = dict.fromkeys(PERSONAS, HIDDEN) | {"anonymous": LOGIN}
 AMY_ONLY = {**PATIENTS, "ben": HIDDEN}
+EVERYONE = dict.fromkeys(PERSONAS, OK) | {"anonymous": LOGIN}
 
 Url = Callable[[World], str]
 
@@ -62,6 +63,10 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("team", "post", plain("team"), ADMIN_X),
     ("member_unlock", "post", lambda w: reverse("member_unlock", args=[w.claire.pk]), ADMIN_X),
     ("access_log", "get", plain("access_log"), ADMIN_X),
+    ("keepalive", "post", plain("keepalive"), EVERYONE),
+    ("two_factor_setup", "get", plain("two_factor_setup"), EVERYONE),
+    ("two_factor_verify", "get", plain("two_factor_verify"), EVERYONE),
+    ("two_factor_off", "post", plain("two_factor_off"), EVERYONE),
     ("access_log_csv", "get", plain("access_log_csv"), ADMIN_X),
     ("my_access", "get", plain("my_access"), PATIENTS),
     ("patient_list", "get", plain("patient_list"), ANY_CLINICIAN),
