@@ -45,7 +45,8 @@ demo: $(STAMP)
 
 # Production-like settings for `check --deploy`: a real secret, HTTPS, DEBUG off.
 PROD_ENV := BACKPATH_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-value-xyz \
-	BACKPATH_DEMO=false BACKPATH_HTTPS=true BACKPATH_DATA_DIR=$$(mktemp -d)
+	BACKPATH_DEMO=false BACKPATH_HTTPS=true BACKPATH_DATA_DIR=$$(mktemp -d) \
+	BACKPATH_EMAIL_HOST=mail.example BACKPATH_PROXY_HEADERS=true
 
 test: $(STAMP) system-packages
 	$(BIN)/ruff format --check .
@@ -54,6 +55,7 @@ test: $(STAMP) system-packages
 	$(BIN)/lint-imports
 	BACKPATH_DEMO=true BACKPATH_DATA_DIR=$$(mktemp -d) $(BIN)/backpath makemigrations --check --dry-run
 	$(PROD_ENV) $(BIN)/backpath check --deploy --fail-level WARNING
+	tools/audit-dependencies
 	@tools/ensure-redis || echo "note: no Redis on 127.0.0.1:6379 for the Celery test (skipped here, fails in CI)"
 	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=95
 	$(BIN)/coverage report --include='backpath/clinical/*' --fail-under=100

@@ -36,6 +36,10 @@ app.conf.update(
             "task": "backpath.followup.raise_alerts",
             "schedule": crontab(minute="5"),
         },
+        "retention": {
+            "task": "backpath.web.retention",
+            "schedule": crontab(hour="3", minute="30"),
+        },
     },
 )
 app.autodiscover_tasks(["backpath.reminders", "backpath.followup"])

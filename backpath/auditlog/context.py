@@ -24,9 +24,15 @@ def client_address(request: HttpRequest) -> str | None:
         if forwarded:
             raw = forwarded.split(",")[-1].strip()  # the address our own proxy saw
     try:
-        return str(ipaddress.ip_address(raw))
+        address = ipaddress.ip_address(raw)
     except ValueError:
         return None
+    # An IPv4 client of a dual-stack server arrives as ::ffff:a.b.c.d: keep it as the IPv4
+    # address, the one text form that the database and every Python version agree on (the
+    # hash chain covers it).
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
 
 
 def request_address() -> str | None:

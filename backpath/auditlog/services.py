@@ -95,6 +95,9 @@ def prune(before: datetime, *, actor: Actor | None = None) -> int:
             with connection.cursor() as cursor:  # the trigger lets this transaction through
                 cursor.execute("SET LOCAL backpath.audit_prune = 'on'")
         removed, _counts = models.QuerySet.delete(old)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # closed again at once, not at commit
+                cursor.execute("SELECT set_config('backpath.audit_prune', 'off', true)")
         record(
             actor=actor,
             action=Action.PRUNE,

@@ -185,7 +185,9 @@ def my_access(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if user.clinic_id is None:
         raise Http404
-    mine = patients_for(user).values_list("id", flat=True)
+    mine = list(patients_for(user).values_list("id", flat=True))
+    for patient_id in mine:  # seeing who opened the record is a read of it too
+        record(actor=user, action=Action.VIEW, patient_id=patient_id, object_type="access_log")
     entries = opened_by_others(user, user.clinic_id, mine)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/access.html", {"page": page, "entries": list(page.object_list)})

@@ -28,6 +28,7 @@ class AccessLoggedAdmin(ClinicScopedAdmin):
                 actor=request.user,
                 action=Action.VIEW,
                 patient_id=self._patient_id(obj),
+                clinic_id=obj.clinic_id,
                 object_type=obj._meta.model_name,
                 object_id=obj.pk,
             )
@@ -40,6 +41,7 @@ class AccessLoggedAdmin(ClinicScopedAdmin):
                 actor=request.user,
                 action=Action.CHANGE if change else Action.CREATE,
                 patient_id=self._patient_id(obj),
+                clinic_id=obj.clinic_id,
                 object_type=obj._meta.model_name,
                 object_id=obj.pk,
             )

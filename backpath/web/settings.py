@@ -89,11 +89,14 @@ DEBUG = _env_bool("BACKPATH_DEBUG", default=False)
 _INSECURE_ALLOWED = _env_bool("BACKPATH_DEMO", default=False) or _env_bool(
     "BACKPATH_TESTING", default=False
 )
+# Public (it is in the source): `check --deploy` refuses it (backpath/web/checks.py).
+DEMO_SECRET_KEY = "backpath-demo-only-not-secret-" + "x" * 40
+BACKPATH_INSECURE_ALLOWED = _INSECURE_ALLOWED
 SECRET_KEY = _env_secret("BACKPATH_SECRET_KEY")
 if not SECRET_KEY:
     if not (_INSECURE_ALLOWED or DEBUG):
         raise ImproperlyConfigured("set BACKPATH_SECRET_KEY (a long random string)")
-    SECRET_KEY = "backpath-demo-only-not-secret-" + "x" * 40
+    SECRET_KEY = DEMO_SECRET_KEY
 
 ALLOWED_HOSTS = _env_list("BACKPATH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("BACKPATH_CSRF_TRUSTED_ORIGINS", "")
@@ -178,7 +181,9 @@ DATABASES = {
         "OPTIONS": {
             # WAL lets readers work while one request writes; IMMEDIATE avoids lock upgrades
             # failing halfway through a form's transaction.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # WAL with synchronous=FULL: a committed write survives a power cut (NORMAL
+            # can lose the last ones), at the price of an fsync per commit.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
@@ -275,6 +280,7 @@ SECURE_HSTS_PRELOAD = _HTTPS
 # A reverse proxy's X-Forwarded-Proto and X-Forwarded-For are believed only when the
 # operator says one sets them; otherwise any client could claim HTTPS or another address.
 BACKPATH_PROXY_HEADERS = _env_bool("BACKPATH_PROXY_HEADERS", default=False)
+BACKPATH_PROXY_HEADERS_SET = "BACKPATH_PROXY_HEADERS" in os.environ
 if BACKPATH_PROXY_HEADERS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
