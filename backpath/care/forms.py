@@ -15,7 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backpath.care.core_input import OPTIONAL_INSTRUMENTS
-from backpath.care.models import DischargeReason, Patient
+from backpath.care.models import (
+    DESCRIPTION_MAX,
+    FINDINGS_NOTES_MAX,
+    GP_NOTE_MAX,
+    ITEM_NOTE_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    SOAP_MAX,
+    SUMMARY_MAX,
+    DischargeReason,
+    Patient,
+)
 from backpath.care.questionnaires import askable, questionnaire
 from backpath.care.vocabulary import INTERVENTION_LABELS
 from backpath.clinical.classification import LegPain
@@ -150,7 +161,7 @@ class InstrumentsForm(forms.Form):
                 )
                 if definition.id in ("psk", "psfs"):
                     self.fields[f"{name}__note"] = forms.CharField(
-                        label=_("Activity"), max_length=200, required=False
+                        label=_("Activity"), max_length=ITEM_NOTE_MAX, required=False
                     )
 
     def clean(self) -> dict[str, Any]:
@@ -169,12 +180,14 @@ class InstrumentsForm(forms.Form):
                     % {"name": definition.abbreviation, "count": definition.scoring.min_answered},
                 )
             for item in definition.items:
-                note = cleaned.get(f"{definition.id}__{item.link_id}__note")
+                name = f"{definition.id}__{item.link_id}"
+                if f"{name}__note" in self.errors:
+                    # The item's block shows the item's errors: a refused note (too long) is
+                    # named there too, beside the note's input.
+                    self.add_error(name, list(self.errors[f"{name}__note"]))
+                note = cleaned.get(f"{name}__note")
                 if note and item.link_id not in values:
-                    self.add_error(
-                        f"{definition.id}__{item.link_id}",
-                        _("Rate how difficult this activity is."),
-                    )
+                    self.add_error(name, _("Rate how difficult this activity is."))
         return cleaned
 
     def answers_for(self, definition: Instrument) -> dict[str, int]:
@@ -229,7 +242,7 @@ class QuestionnaireForm(InstrumentsForm):
     description = forms.CharField(
         label=_("Describe your back complaint in a few words"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=DESCRIPTION_MAX,
     )
     onset = forms.DateField(
         label=_("When did this episode of back pain start?"),
@@ -291,7 +304,10 @@ class ReviewForm(OnceForm):
         label=_("Lumbosacral radicular syndrome confirmed"), choices=TRISTATE, required=False
     )
     notes = forms.CharField(
-        label=_("Examination notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Examination notes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=FINDINGS_NOTES_MAX,
     )
     prognostic_factors = forms.MultipleChoiceField(
         label=_("Prognostic factors you documented"),
@@ -303,7 +319,7 @@ class ReviewForm(OnceForm):
         label=_("Reason for a profile other than the advice"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=2000,
+        max_length=REASON_MAX,
     )
 
     def __init__(
@@ -389,10 +405,15 @@ class PlanAdjustForm(OnceForm):
         label=_("Leave out of the plan"), required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(
-        label=_("Note on the plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Note on the plan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=NOTE_MAX,
     )
     reason = forms.CharField(
-        label=_("Reason for this change"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Reason for this change"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX,
     )
 
     def __init__(self, *args: Any, components: Sequence[tuple[str, str]], **kwargs: Any) -> None:
@@ -406,16 +427,28 @@ class SessionForm(OnceForm):
         label=_("Pain now (0-10)"), min_value=0, max_value=10, required=False
     )
     subjective = forms.CharField(
-        label=_("S - Subjective"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("S - Subjective"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=SOAP_MAX,
     )
     objective = forms.CharField(
-        label=_("O - Objective"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("O - Objective"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=SOAP_MAX,
     )
     analysis = forms.CharField(
-        label=_("A - Assessment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("A - Assessment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=SOAP_MAX,
     )
     plan = forms.CharField(
-        label=_("P - Plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("P - Plan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=SOAP_MAX,
     )
     interventions = forms.MultipleChoiceField(
         label=_("Interventions given"), widget=forms.CheckboxSelectMultiple
@@ -424,13 +457,13 @@ class SessionForm(OnceForm):
         label=_("Reason for care the guideline advises against"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=2000,
+        max_length=REASON_MAX,
     )
     over_budget_reason = forms.CharField(
         label=_("Reason for going over the session budget"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=2000,
+        max_length=REASON_MAX,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -453,7 +486,7 @@ class GpAnswerForm(OnceForm):
     note = forms.CharField(
         label=_("What the GP said"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=GP_NOTE_MAX,
     )
 
     def __init__(self, *args: Any, opened_on: date, **kwargs: Any) -> None:
@@ -474,5 +507,7 @@ class CloseForm(forms.Form):
         label=_("Reason for discharge"), choices=[("", "---------"), *DischargeReason.choices]
     )
     summary = forms.CharField(
-        label=_("Summary for the end report"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Summary for the end report"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=SUMMARY_MAX,
     )

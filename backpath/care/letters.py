@@ -21,6 +21,7 @@ from backpath.care.models import Episode, EpisodeStatus
 from backpath.interchange import in_language
 from backpath.web.decorators import clinician_required
 from backpath.web.i18n import lang
+from backpath.web.pdf import pdf_throttle, render_pdf
 
 KINDS = ("start", "end")
 
@@ -60,16 +61,15 @@ def letter(request: AuthenticatedHttpRequest, episode_id: str, kind: str) -> Htt
 
 @clinician_required
 def letter_pdf(request: AuthenticatedHttpRequest, episode_id: str, kind: str) -> HttpResponse:
-    # Imported here: WeasyPrint loads Pango at import, which only this view needs.
-    from weasyprint import HTML
-
+    if (refused := pdf_throttle(request.user)) is not None:
+        return refused
     context = _context(request, episode_id, kind, Action.PRINT)
     stylesheet = finders.find("backpath/letter.css")
     assert isinstance(stylesheet, str)
     with open(stylesheet, encoding="utf-8") as css:
         context["inline_css"] = css.read()
     html = render_to_string("letters/pdf.html", context, request=request)
-    pdf = HTML(string=html).write_pdf()
+    pdf = render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     # The file name carries no patient name: it may end up in download folders and logs.
     response["Content-Disposition"] = f'inline; filename="backpath-{kind}-report.pdf"'

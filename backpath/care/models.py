@@ -29,6 +29,18 @@ def _choices(values: type[Diagnosis] | type[Action] | type[Profile]) -> list[tup
     return [(value.value, value.value) for value in values]
 
 
+# The bounds of the free text the forms take (the forms use the same names): long enough for
+# any clinical note, short enough that no page, letter or PDF is slowed down by one.
+DESCRIPTION_MAX = 2000  # the complaint in the patient's own words (intake)
+ITEM_NOTE_MAX = 200  # an activity the patient names beside a questionnaire item (PSK, PSFS)
+FINDINGS_NOTES_MAX = 2000  # the clinician's examination notes at the review
+GP_NOTE_MAX = 2000  # what the GP answered to a red-flag referral
+SOAP_MAX = 2000  # each section of a session note
+NOTE_MAX = 2000  # the note on a care plan
+REASON_MAX = 2000  # a reason: a plan change, a profile other than the advice, a deviation
+SUMMARY_MAX = 4000  # the discharge summary for the end report
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -110,7 +122,7 @@ class Episode(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
-    discharge_summary = models.TextField(blank=True)
+    discharge_summary = models.TextField(blank=True, max_length=SUMMARY_MAX)
     submission = models.UUIDField(unique=True, null=True, editable=False)
 
     class Meta:
@@ -161,11 +173,13 @@ class Intake(models.Model):
     urgency = models.CharField(max_length=20, blank=True)
     redflags_ruleset = models.CharField(max_length=40, blank=True)
     patient_facts = models.JSONField(default=dict)  # smoker, cardiovascular disease
-    description = models.TextField(blank=True)  # the complaint in the patient's own words
+    # The complaint in the patient's own words.
+    description = models.TextField(blank=True, max_length=DESCRIPTION_MAX)
     complaint = models.JSONField(default=dict)  # a backpath.clinical.intake.Complaint
     answers = models.JSONField(default=dict)  # instrument id -> {link id: value}
     instrument_versions = models.JSONField(default=dict)  # instrument id -> "version rN"
-    # Free text beside items, e.g. the activities a patient names on the PSK: {id: {link: text}}
+    # Free text beside items, e.g. the activities a patient names on the PSK: {id: {link: text}},
+    # each text at most ITEM_NOTE_MAX (the questionnaire form's bound).
     item_notes = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -228,8 +242,8 @@ class PlanVersion(models.Model):
     starts_on = models.DateField()
     plan = models.JSONField()  # {"nl": plan_json, "en": plan_json}
     omitted = models.JSONField(default=list, blank=True)  # component ids left out, with reason
-    note = models.TextField(blank=True)
-    reason = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=NOTE_MAX)
+    reason = models.TextField(blank=True, max_length=REASON_MAX)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -262,16 +276,16 @@ class SessionNote(models.Model):
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    subjective = models.TextField(_("subjective"), blank=True)
-    objective = models.TextField(_("objective"), blank=True)
-    analysis = models.TextField(_("assessment"), blank=True)
-    plan = models.TextField(_("plan"), blank=True)
+    subjective = models.TextField(_("subjective"), blank=True, max_length=SOAP_MAX)
+    objective = models.TextField(_("objective"), blank=True, max_length=SOAP_MAX)
+    analysis = models.TextField(_("assessment"), blank=True, max_length=SOAP_MAX)
+    plan = models.TextField(_("plan"), blank=True, max_length=SOAP_MAX)
     pain_now = models.PositiveSmallIntegerField(_("pain now (0-10)"), null=True, blank=True)
     interventions = models.JSONField(default=list)
     # The guideline warnings shown for this note (not-recommended ids) and the reason given.
     warnings = models.JSONField(default=list, blank=True)
-    deviation_reason = models.TextField(blank=True)
-    over_budget_reason = models.TextField(blank=True)
+    deviation_reason = models.TextField(blank=True, max_length=REASON_MAX)
+    over_budget_reason = models.TextField(blank=True, max_length=REASON_MAX)
     created_at = models.DateTimeField(default=timezone.now)
     submission = models.UUIDField(unique=True, null=True, editable=False)
 

@@ -2,7 +2,9 @@
 
 The clinical decisions themselves come from ``backpath.clinical``; these functions only
 gather the stored answers into a core ``Intake``, run it, and keep input and result together.
-A ``submission`` id from the form makes a repeated submit return the first record.
+A ``submission`` id from the form makes a repeated submit return the first record, also
+when both arrive at the same moment (``once``). Numbers (plan version, session) are taken
+with the episode row locked, so two different forms at once get the next numbers in turn.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +36,7 @@ from backpath.care.models import (
 )
 from backpath.care.selectors import current_plan, plan_on_hold
 from backpath.care.session_checks import SessionDraft, session_check, session_problems
-from backpath.care.submissions import record_for_submission
+from backpath.care.submissions import once, record_for_submission
 from backpath.clinical import intake as clinical_intake
 from backpath.clinical.intake import assess, complete_screen, parse_intake
 from backpath.clinical.language import Lang
@@ -44,16 +46,19 @@ from backpath.interchange import assessment_json, plan_json, revise_input
 
 
 def patient_create(*, actor: User, submission: uuid.UUID | None, **fields: Any) -> Patient:
-    if actor.clinic is None:
+    clinic = actor.clinic
+    if clinic is None:
         raise ValueError("only a clinic member adds patients")
-    if found := record_for_submission(Patient, submission, clinic=actor.clinic):
-        return found
-    with transaction.atomic(durable=True):
-        patient = Patient.objects.create(
-            clinic=actor.clinic, created_by=actor, submission=submission, **fields
-        )
-        audit(actor, patient, AuditAction.PATIENT_CREATE, patient.id)
-    return patient
+
+    def write() -> Patient:
+        with transaction.atomic(durable=True):
+            patient = Patient.objects.create(
+                clinic=clinic, created_by=actor, submission=submission, **fields
+            )
+            audit(actor, patient, AuditAction.PATIENT_CREATE, patient.id)
+        return patient
+
+    return once(lambda: record_for_submission(Patient, submission, clinic=clinic), write)
 
 
 class InviteRefused(Exception):
@@ -65,9 +70,15 @@ class InviteRefused(Exception):
 def patient_invite(
     *, actor: User, patient: Patient, email: str, language: str, base_url: str
 ) -> None:
-    """Invite the patient to the portal, or send a fresh link to their account."""
+    """Invite the patient to the portal, or send a fresh link to their account.
+
+    The patient row is locked and read again first: a second click at the same moment then
+    sees the account the first one made and sends it a fresh link, instead of making the
+    account again (which the unique email address would refuse).
+    """
     email = email.lower()
     with transaction.atomic(durable=True):
+        patient.refresh_from_db(from_queryset=Patient.objects.select_for_update())
         account = patient.user
         taken = User.objects.filter(email__iexact=email)
         if account is not None:
@@ -116,19 +127,22 @@ def episode_open(
     extra_instruments: Sequence[str],
     submission: uuid.UUID | None,
 ) -> Episode:
-    if found := record_for_submission(Episode, submission, patient=patient):
-        return found
-    with transaction.atomic():  # also inside come_back's transaction
-        episode = Episode.objects.create(
-            clinic_id=patient.clinic_id,
-            patient=patient,
-            opened_by=actor,
-            extra_instruments=[i for i in OPTIONAL_INSTRUMENTS if i in extra_instruments],
-            submission=submission,
-        )
-        Intake.objects.create(episode=episode)
-        audit(actor, patient, AuditAction.EPISODE_OPEN, episode.id)
-    return episode
+
+    def write() -> Episode:
+        # Not durable: also inside come_back's transaction (a savepoint there).
+        with transaction.atomic():
+            episode = Episode.objects.create(
+                clinic_id=patient.clinic_id,
+                patient=patient,
+                opened_by=actor,
+                extra_instruments=[i for i in OPTIONAL_INSTRUMENTS if i in extra_instruments],
+                submission=submission,
+            )
+            Intake.objects.create(episode=episode)
+            audit(actor, patient, AuditAction.EPISODE_OPEN, episode.id)
+        return episode
+
+    return once(lambda: record_for_submission(Episode, submission, patient=patient), write)
 
 
 def _mark_urgent(episode: Episode, urgency: Action) -> None:
@@ -311,48 +325,49 @@ def review_record(
 
     A later review (re-assessment) adds a new plan version; earlier ones stay as they were.
     """
-    if found := record_for_submission(Assessment, submission, episode=episode):
-        return found
-    with transaction.atomic(durable=True):
-        episode = Episode.objects.select_for_update().get(pk=episode.pk)
-        intake = episode.intake
-        document = core_input(
-            episode,
-            intake,
-            timezone.localdate(),
-            findings=findings,
-            clinician_flags=clinician_flags,
-            prognostic_factors=prognostic_factors,
-            profile_override=profile_override,
-        )
-        record, core = _store_assessment(
-            actor=actor,
-            episode=episode,
-            kind=AssessmentKind.REVIEW,
-            document=document,
-            submission=submission,
-        )
-        episode.urgency = record.urgency
-        if core.triage.stops_care:
-            _mark_urgent(episode, core.triage.urgency)
-        else:
-            if core.plan is not None:
-                number = episode.plans.count() + 1
-                _plan_record(
-                    actor=actor,
-                    episode=episode,
-                    assessment=record,
-                    core=core,
-                    number=number,
-                    omitted=(),
-                    note="",
-                    reason="" if number == 1 else "re-assessment",
-                    submission=None,
-                )
-            episode.status = EpisodeStatus.TREATMENT
-            episode.save(update_fields=["status", "urgency"])
-        audit(actor, episode, AuditAction.ASSESSMENT_REVIEW, record.id)
-    return record
+
+    def write() -> Assessment:
+        with transaction.atomic(durable=True):
+            locked = Episode.objects.select_for_update().get(pk=episode.pk)
+            document = core_input(
+                locked,
+                locked.intake,
+                timezone.localdate(),
+                findings=findings,
+                clinician_flags=clinician_flags,
+                prognostic_factors=prognostic_factors,
+                profile_override=profile_override,
+            )
+            record, core = _store_assessment(
+                actor=actor,
+                episode=locked,
+                kind=AssessmentKind.REVIEW,
+                document=document,
+                submission=submission,
+            )
+            locked.urgency = record.urgency
+            if core.triage.stops_care:
+                _mark_urgent(locked, core.triage.urgency)
+            else:
+                if core.plan is not None:
+                    number = locked.plans.count() + 1
+                    _plan_record(
+                        actor=actor,
+                        episode=locked,
+                        assessment=record,
+                        core=core,
+                        number=number,
+                        omitted=(),
+                        note="",
+                        reason="" if number == 1 else "re-assessment",
+                        submission=None,
+                    )
+                locked.status = EpisodeStatus.TREATMENT
+                locked.save(update_fields=["status", "urgency"])
+            audit(actor, locked, AuditAction.ASSESSMENT_REVIEW, record.id)
+        return record
+
+    return once(lambda: record_for_submission(Assessment, submission, episode=episode), write)
 
 
 def plan_adjust(
@@ -365,31 +380,37 @@ def plan_adjust(
     reason: str,
     submission: uuid.UUID | None,
 ) -> PlanVersion:
-    """A new plan version from the current one with a changed budget, omissions or a note."""
-    if found := record_for_submission(PlanVersion, submission, episode=episode):
-        return found
-    with transaction.atomic(durable=True):
-        episode = Episode.objects.select_for_update().get(pk=episode.pk)
-        current = episode.plans.order_by("-number").select_related("assessment").first()
-        if current is None:
-            raise ValueError("the episode has no care plan yet")
-        document = revise_input(
-            current.assessment.input, session_budget={current.profile: max_sessions}
-        )
-        core = assess(parse_intake(document))
-        version = _plan_record(
-            actor=actor,
-            episode=episode,
-            assessment=current.assessment,
-            core=core,
-            number=current.number + 1,
-            omitted=omitted,
-            note=note,
-            reason=reason,
-            submission=submission,
-        )
-        audit(actor, episode, AuditAction.PLAN_ADJUST, version.id)
-    return version
+    """A new plan version from the current one with a changed budget, omissions or a note.
+
+    The episode row is locked while the next number is taken: two changes at once become
+    two versions in turn, each from the one before.
+    """
+
+    def write() -> PlanVersion:
+        with transaction.atomic(durable=True):
+            locked = Episode.objects.select_for_update().get(pk=episode.pk)
+            current = locked.plans.order_by("-number").select_related("assessment").first()
+            if current is None:
+                raise ValueError("the episode has no care plan yet")
+            document = revise_input(
+                current.assessment.input, session_budget={current.profile: max_sessions}
+            )
+            core = assess(parse_intake(document))
+            version = _plan_record(
+                actor=actor,
+                episode=locked,
+                assessment=current.assessment,
+                core=core,
+                number=current.number + 1,
+                omitted=omitted,
+                note=note,
+                reason=reason,
+                submission=submission,
+            )
+            audit(actor, locked, AuditAction.PLAN_ADJUST, version.id)
+        return version
+
+    return once(lambda: record_for_submission(PlanVersion, submission, episode=episode), write)
 
 
 class NotOnHold(Exception):
@@ -408,13 +429,14 @@ def gp_answer_record(
 
     The last review is assessed again with the answer: a new assessment and plan version
     without the hold, keeping what the clinician left out. The red flag stays on record.
+    A second click at the same moment finds the hold gone behind the first one's lock, and
+    answers with the version the first one stored (not ``NotOnHold``).
     """
-    if found := record_for_submission(PlanVersion, submission, episode=episode):
-        return found
-    try:
+
+    def write() -> PlanVersion:
         with transaction.atomic(durable=True):
-            episode = Episode.objects.select_for_update().get(pk=episode.pk)
-            current = episode.plans.order_by("-number").select_related("assessment").first()
+            locked = Episode.objects.select_for_update().get(pk=episode.pk)
+            current = locked.plans.order_by("-number").select_related("assessment").first()
             if not plan_on_hold(current):
                 raise NotOnHold
             assert current is not None
@@ -425,14 +447,14 @@ def gp_answer_record(
             )
             record, core = _store_assessment(
                 actor=actor,
-                episode=episode,
+                episode=locked,
                 kind=AssessmentKind.REVIEW,
                 document=document,
                 submission=None,
             )
             version = _plan_record(
                 actor=actor,
-                episode=episode,
+                episode=locked,
                 assessment=record,
                 core=core,
                 number=current.number + 1,
@@ -441,13 +463,10 @@ def gp_answer_record(
                 reason="GP answer recorded",
                 submission=submission,
             )
-            audit(actor, episode, AuditAction.PLAN_GP_ANSWER, version.id)
-    except IntegrityError:
-        # Two identical submissions at once: the other one stored the version.
-        if found := record_for_submission(PlanVersion, submission, episode=episode):
-            return found
-        raise
-    return version
+            audit(actor, locked, AuditAction.PLAN_GP_ANSWER, version.id)
+        return version
+
+    return once(lambda: record_for_submission(PlanVersion, submission, episode=episode), write)
 
 
 class SessionRefused(Exception):
@@ -462,20 +481,26 @@ class SessionRefused(Exception):
 def session_record(
     *, actor: User, episode: Episode, draft: SessionDraft, submission: uuid.UUID | None
 ) -> SessionNote:
-    if found := record_for_submission(SessionNote, submission, episode=episode):
-        return found
-    try:
+    """Store the note as the episode's next session, checked against the plan as it is now.
+
+    The episode row is locked while the number is taken: two clinicians saving at once get
+    the next numbers in turn. A second click of the same form at that moment may find the
+    plan refusing the note (the first one used the last session of the budget) and answers
+    with the stored note instead.
+    """
+
+    def write() -> SessionNote:
         with transaction.atomic(durable=True):
-            episode = Episode.objects.select_for_update().get(pk=episode.pk)
-            plan = current_plan(episode)
+            locked = Episode.objects.select_for_update().get(pk=episode.pk)
+            plan = current_plan(locked)
             if plan is None:
                 raise SessionRefused([(None, _("This episode has no care plan yet."))])
-            check = session_check(episode, plan, draft.interventions)
+            check = session_check(locked, plan, draft.interventions)
             if problems := session_problems(check, draft):
                 raise SessionRefused(list(problems))
             note = SessionNote.objects.create(
-                episode=episode,
-                number=episode.sessions.count() + 1,
+                episode=locked,
+                number=locked.sessions.count() + 1,
                 held_on=draft.held_on,
                 clinician=actor,
                 subjective=draft.subjective,
@@ -490,13 +515,10 @@ def session_record(
                 over_budget_reason=draft.over_budget_reason if check.over_budget else "",
                 submission=submission,
             )
-            audit(actor, episode, AuditAction.SESSION_RECORD, note.id)
-    except IntegrityError:
-        # Two clinicians saving at once: the other note took this number; the form retries.
-        if found := record_for_submission(SessionNote, submission, episode=episode):
-            return found
-        raise
-    return note
+            audit(actor, locked, AuditAction.SESSION_RECORD, note.id)
+        return note
+
+    return once(lambda: record_for_submission(SessionNote, submission, episode=episode), write)
 
 
 def episode_close(*, actor: User, episode: Episode, reason: str, summary: str) -> Episode:

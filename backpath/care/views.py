@@ -32,16 +32,28 @@ from backpath.interchange import assessment_from_record, not_recommended_lines, 
 from backpath.web.decorators import clinician_required
 from backpath.web.i18n import lang
 
+# A name search is cut at this length (a first and a last name fit easily).
+SEARCH_MAX = 100
+
 
 @clinician_required
+@require_http_methods(["GET", "POST"])
 def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # Free text from a URL: bounded, and without NUL bytes, which PostgreSQL refuses.
-    search = request.GET.get("q", "")[:100].replace("\x00", "")
+    """The clinic's patients; the search by name is posted, so no name is put in a URL (where
+    it would stay in server logs and the browser's history). ``?q=`` is ignored."""
+    search = ""
+    if request.method == "POST":
+        # Free text: bounded, and without NUL bytes, which PostgreSQL refuses.
+        search = request.POST.get("q", "")[:SEARCH_MAX].replace("\x00", "").strip()
     log_list(request.user, "patient_list")
     return render(
         request,
         "care/patient_list.html",
-        {"patients": selectors.patient_list(request.user, search), "q": search},
+        {
+            "patients": selectors.patient_list(request.user, search),
+            "q": search,
+            "search_max": SEARCH_MAX,
+        },
     )
 
 

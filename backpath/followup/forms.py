@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from backpath.clinical.followup import recheck_flags
 from backpath.clinical.redflags import red_flag_bank
-from backpath.followup.models import REASON_MAX, DiaryEntry, ExercisesDone, Sleep
+from backpath.followup.models import (
+    FLARE_NOTE_MAX,
+    REASON_MAX,
+    DiaryEntry,
+    ExercisesDone,
+    Sleep,
+)
 from backpath.followup.services import markable_flags
 from backpath.web.forms import OnceForm, yes_no_field
 from backpath.web.i18n import text
@@ -83,7 +89,8 @@ class RecheckForm(OnceForm):
     patient answers the questions as they are now, so the record says what was asked.
     """
 
-    asked_changed = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The flag ids asked as "changed?", comma-separated: a few short ids.
+    asked_changed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
 
     def __init__(self, *args: Any, long_standing: Collection[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,7 +134,7 @@ class FlareForm(RecheckForm):
     note = forms.CharField(
         label=_("What happened? (optional)"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
+        max_length=FLARE_NOTE_MAX,
         required=False,
     )
 

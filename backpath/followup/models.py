@@ -69,6 +69,9 @@ class CheckKind(models.TextChoices):
     FLARE = "flare", _("Flare-up report")
 
 
+FLARE_NOTE_MAX = 1000  # what happened, in the patient's words, with a flare-up report
+
+
 class RedFlagCheck(models.Model):
     """The short red-flag re-check (the pathway's every-session flags), weekly or with a
     flare-up report."""
@@ -84,7 +87,7 @@ class RedFlagCheck(models.Model):
     ruleset = models.CharField(max_length=40)
     # A flare-up report also says how bad the pain is and what happened.
     pain = models.PositiveSmallIntegerField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=FLARE_NOTE_MAX)
     created_at = models.DateTimeField(default=timezone.now)
     submission = models.UUIDField(unique=True, null=True, editable=False)
 

@@ -1,10 +1,12 @@
 """Writes between visits: diary, re-checks, long-standing symptoms, measurements and alerts.
 
-Each write is one transaction with an audit event. An alert is raised at most once per
-episode, kind and key (a database constraint), and the clinicians' email about a red flag
-leaves only after the transaction commits. The email says *that* something needs attention
-and links to the episode; it carries no name and no clinical detail (mail is not a safe
-channel for health data).
+Each write is one transaction with an audit event. A form's ``submission`` id makes a
+repeated submit return the first record, also when both arrive at the same moment (``once``):
+a patient double-tapping a red-flag report sees what to do, never an error. An alert is
+raised at most once per episode, kind and key (a database constraint), and the clinicians'
+email about a red flag leaves only after the transaction commits. The email says *that*
+something needs attention and links to the episode; it carries no name and no clinical
+detail (mail is not a safe channel for health data).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from backpath.accounts.models import Role, User
 from backpath.care.audit import AuditAction, audit
 from backpath.care.models import Episode, EpisodeStatus, Patient, PlanVersion
 from backpath.care.services import episode_open
-from backpath.care.submissions import record_for_submission
+from backpath.care.submissions import once, record_for_submission
 from backpath.clinical.classification import Diagnosis
 from backpath.clinical.followup import (
     AlertKind,
@@ -84,34 +86,37 @@ def recheck_record(
     """Store a re-check; a finding that stops care alerts the clinicians at once.
 
     ``changed`` names the flags asked as "has it changed since last time?" (documented as
-    long-standing); a "yes" to those counts as the flag all the same.
+    long-standing); a "yes" to those counts as the flag all the same. The same report sent
+    twice at once is stored, alerted and emailed once; both get the stored check.
     """
-    if earlier := record_for_submission(RedFlagCheck, submission, episode=episode):
-        return earlier
-    if unknown := sorted(set(changed) - set(markable_flags())):
-        raise ValueError(f"changed: no changed question for {', '.join(unknown)}")
-    result = recheck(answers)
-    with transaction.atomic(durable=True):
-        check = RedFlagCheck.objects.create(
-            episode=episode,
-            kind=kind,
-            answers=dict(answers),
-            changed=[flag for flag in recheck_flags() if flag in changed],
-            urgency=result.urgency.value,
-            ruleset=result.ruleset,
-            pain=pain,
-            note=note,
-            submission=submission,
-        )
-        if spec := red_flag_alert(result):
-            raise_alert(episode, spec, key=str(check.id))
-        elif kind == CheckKind.FLARE and pain is not None:
-            raise_alert(episode, flare_alert(pain), key=str(check.id))
-        action = (
-            AuditAction.RECHECK_FLARE if kind == CheckKind.FLARE else AuditAction.RECHECK_WEEKLY
-        )
-        audit(actor, episode, action, check.id)
-    return check
+
+    def write() -> RedFlagCheck:
+        if unknown := sorted(set(changed) - set(markable_flags())):
+            raise ValueError(f"changed: no changed question for {', '.join(unknown)}")
+        result = recheck(answers)
+        with transaction.atomic(durable=True):
+            check = RedFlagCheck.objects.create(
+                episode=episode,
+                kind=kind,
+                answers=dict(answers),
+                changed=[flag for flag in recheck_flags() if flag in changed],
+                urgency=result.urgency.value,
+                ruleset=result.ruleset,
+                pain=pain,
+                note=note,
+                submission=submission,
+            )
+            if spec := red_flag_alert(result):
+                raise_alert(episode, spec, key=str(check.id))
+            elif kind == CheckKind.FLARE and pain is not None:
+                raise_alert(episode, flare_alert(pain), key=str(check.id))
+            action = (
+                AuditAction.RECHECK_FLARE if kind == CheckKind.FLARE else AuditAction.RECHECK_WEEKLY
+            )
+            audit(actor, episode, action, check.id)
+        return check
+
+    return once(lambda: record_for_submission(RedFlagCheck, submission, episode=episode), write)
 
 
 def markable_flags() -> tuple[str, ...]:
@@ -146,9 +151,14 @@ def long_standing_document(
     reason = reason.strip()
     if not reason or len(reason) > REASON_MAX:
         raise ValueError(f"reason: required, at most {REASON_MAX} characters")
-    if earlier := record_for_submission(LongStandingSymptom, submission, episode=episode):
-        return earlier
-    try:
+
+    def stored() -> LongStandingSymptom | None:
+        # This submit's row, or the flag documented already (another tab, the same moment).
+        return record_for_submission(
+            LongStandingSymptom, submission, episode=episode
+        ) or _active_long_standing(episode, flag)
+
+    def write() -> LongStandingSymptom:
         with transaction.atomic(durable=True):
             row = LongStandingSymptom.objects.create(
                 episode=episode,
@@ -158,15 +168,9 @@ def long_standing_document(
                 submission=submission,
             )
             audit(actor, episode, AuditAction.LONG_STANDING_DOCUMENT, row.id)
-    except IntegrityError:
-        # The same submit raced this one, or the flag is documented already (another tab).
-        found = record_for_submission(
-            LongStandingSymptom, submission, episode=episode
-        ) or _active_long_standing(episode, flag)
-        if found is None:
-            raise
-        return found
-    return row
+        return row
+
+    return once(stored, write)
 
 
 def long_standing_remove(*, actor: User, episode: Episode, flag: str) -> LongStandingSymptom | None:
@@ -266,7 +270,8 @@ def _diagnosis(episode: Episode) -> Diagnosis:
 
 
 class MeasurementClosed(Exception):
-    """The occasion was measured already (a second tab or a double submit)."""
+    """The occasion was measured already (a second tab or a double submit, also one at the
+    same moment)."""
 
 
 def measurement_record(
@@ -279,7 +284,18 @@ def measurement_record(
     instrument_versions: Mapping[str, str],
     today: date,
 ) -> Measurement:
-    """Score the questionnaires, classify the change and raise the guideline's alert."""
+    """Score the questionnaires, classify the change and raise the guideline's alert.
+
+    One measurement per occasion: a second one raises ``MeasurementClosed``, also when both
+    were sent at the same moment and the unique occasion refused the later insert.
+    """
+
+    def measured_already() -> None:
+        # The form has no submission id: a late submit is told the occasion is closed, and
+        # is not given the answers another submit stored.
+        if Measurement.objects.filter(episode=episode, occasion=occasion.key).exists():
+            raise MeasurementClosed
+
     scores = {i: score(instrument(i), values) for i, values in answers.items()}
     after_care = occasion.key.startswith("followup-")
     compare_with = _baseline_scores(episode)
@@ -301,33 +317,35 @@ def measurement_record(
     spec = progress_alert(decision) if decision else None
     if after_care and spec and spec.kind is not AlertKind.WORSE:
         spec = None  # after discharge only a relapse needs the clinician
-    with transaction.atomic(durable=True):
-        if Measurement.objects.filter(episode=episode, occasion=occasion.key).exists():
-            raise MeasurementClosed
-        measurement = Measurement.objects.create(
-            episode=episode,
-            occasion=occasion.key,
-            due_on=occasion.due,
-            answers={key: dict(value) for key, value in answers.items()},
-            scores={i: s.total for i, s in scores.items()},
-            instrument_versions=dict(instrument_versions),
-            outcome=decision.outcome.value if decision else "",
-            decision=(
-                {
-                    "rule": decision.reason.rule,
-                    "source": decision.reason.source,
-                    **{lang.value: decision.reason.text(lang) for lang in Lang},
-                    "changes": {c.instrument: c.classification.value for c in changes},
-                }
-                if decision
-                else {}
-            ),
-            filled_by=actor,
-        )
-        if spec:
-            raise_alert(episode, spec, key=occasion.key)
-        audit(actor, episode, AuditAction.MEASUREMENT_SAVE, measurement.id)
-    return measurement
+
+    def write() -> Measurement:
+        with transaction.atomic(durable=True):
+            measurement = Measurement.objects.create(
+                episode=episode,
+                occasion=occasion.key,
+                due_on=occasion.due,
+                answers={key: dict(value) for key, value in answers.items()},
+                scores={i: s.total for i, s in scores.items()},
+                instrument_versions=dict(instrument_versions),
+                outcome=decision.outcome.value if decision else "",
+                decision=(
+                    {
+                        "rule": decision.reason.rule,
+                        "source": decision.reason.source,
+                        **{lang.value: decision.reason.text(lang) for lang in Lang},
+                        "changes": {c.instrument: c.classification.value for c in changes},
+                    }
+                    if decision
+                    else {}
+                ),
+                filled_by=actor,
+            )
+            if spec:
+                raise_alert(episode, spec, key=occasion.key)
+            audit(actor, episode, AuditAction.MEASUREMENT_SAVE, measurement.id)
+        return measurement
+
+    return once(measured_already, write)
 
 
 def refresh_alerts(

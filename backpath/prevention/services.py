@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from backpath.accounts.models import User
 from backpath.care.audit import AuditAction, audit
 from backpath.care.models import Episode
-from backpath.care.submissions import record_for_submission
+from backpath.care.submissions import once, record_for_submission
 from backpath.education.prevention import CheckKind, advise, validate
 from backpath.prevention.models import PreventionCheck
 
@@ -36,12 +36,12 @@ def prevention_check_record(
     """Validate, advise and store one check; a resubmitted form returns the first record.
 
     Raises ``ClinicalInputError`` (field, problem) for an answer the check does not allow.
+    A double click that raced the first one gets the record the first one stored.
     """
-    if found := _resubmitted(episode, kind, submission):
-        return found
-    valid = validate(kind, answers)
-    advice = [item.rule for item in advise(kind, valid)]
-    try:
+
+    def write() -> PreventionCheck:
+        valid = validate(kind, answers)
+        advice = [item.rule for item in advise(kind, valid)]
         with transaction.atomic(durable=True):
             check = PreventionCheck.objects.create(
                 episode=episode,
@@ -51,12 +51,9 @@ def prevention_check_record(
                 submission=submission,
             )
             audit(actor, episode, AuditAction.PREVENTION_CHECK, check.id)
-    except IntegrityError:
-        # A double click that raced the first one: that one saved it.
-        if found := _resubmitted(episode, kind, submission):
-            return found
-        raise
-    return check
+        return check
+
+    return once(lambda: _resubmitted(episode, kind, submission), write)
 
 
 def latest_checks(episode: Episode) -> dict[CheckKind, PreventionCheck]:

@@ -2,22 +2,30 @@
 
 The pictures are the same SVGs the pages show, inlined, so nothing is fetched. Both booklets
 carry the clinic's name and come in Dutch or English.
+
+A program's booklet is printed once per program version and language and then served from
+Django's cache: WeasyPrint takes seconds for a long program, and a published version never
+changes (a change is a new version, with its own key).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 from datetime import date
 from typing import Any
 
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from backpath import __version__
 from backpath.clinical.language import Lang
 from backpath.exercises.library import Category, Exercise, library
 from backpath.exercises.render import render_svg
 from backpath.programs.models import Program
+from backpath.web.pdf import render_pdf
 
 
 def _css() -> str:
@@ -49,17 +57,40 @@ def exercise_page(exercise: Exercise, lang: Lang) -> dict[str, Any]:
 
 
 def _pdf(template: str, context: dict[str, Any], lang: Lang) -> bytes:
-    # Imported here: WeasyPrint loads Pango at import, which only the booklets need.
-    from weasyprint import HTML
-
     with translation.override(lang.value):
         html = render_to_string(template, {**context, "css": _css(), "lang": lang.value})
-    result: bytes = HTML(string=html).write_pdf()
-    return result
+    return render_pdf(html)
+
+
+# How long a printed booklet is kept; a new version or release has a new key anyway.
+BOOKLET_CACHE_SECONDS = 60 * 60 * 24
+
+
+def booklet_cache_key(program: Program, lang: Lang) -> str:
+    """The cache key of a program's booklet: the program version, the language and the app
+    version (its templates, texts and pictures), and the names on the cover, so a renamed
+    patient or clinic prints anew. The names are hashed: the key itself names nobody."""
+    episode = program.episode
+    patient = episode.patient
+    cover = "\x1f".join((episode.clinic.name, patient.first_name, patient.last_name))
+    digest = hashlib.sha256(cover.encode()).hexdigest()[:16]
+    return f"booklet:{__version__}:{program.id}:v{program.number}:{lang.value}:{digest}"
 
 
 def program_booklet(program: Program, lang: Lang) -> bytes:
-    """The patient's personal program: pictures, instructions, dosage and a weekly tick sheet."""
+    """The patient's personal program: pictures, instructions, dosage and a weekly tick sheet.
+
+    Printed once per program version and language, then taken from the cache."""
+    key = booklet_cache_key(program, lang)
+    cached = cache.get(key)
+    if isinstance(cached, bytes):
+        return cached
+    pdf = _program_pdf(program, lang)
+    cache.set(key, pdf, BOOKLET_CACHE_SECONDS)
+    return pdf
+
+
+def _program_pdf(program: Program, lang: Lang) -> bytes:
     items = list(program.items.all())
     pages = [
         {"item": item, **exercise_page(library()[item.exercise_id], lang)}

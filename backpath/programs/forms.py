@@ -12,6 +12,7 @@ from backpath.care.vocabulary import CATEGORY_LABELS, EQUIPMENT_LABELS
 from backpath.clinical.errors import ClinicalInputError
 from backpath.exercises.library import Category, Dosage, Equipment, library
 from backpath.exercises.programs import GradedQuota
+from backpath.programs.models import NOTE_MAX, REASON_MAX
 from backpath.web.forms import OnceForm
 from backpath.web.i18n import text
 
@@ -63,13 +64,16 @@ ItemFormSet = forms.formset_factory(
 
 class ProgramForm(OnceForm):
     note = forms.CharField(
-        label=_("Note for the patient"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Note for the patient"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=NOTE_MAX,
     )
     reason = forms.CharField(
         label=_("Reason for this change"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=2000,
+        max_length=REASON_MAX,
     )
     quota_activity = forms.CharField(
         label=_("Graded activity"),

@@ -17,13 +17,19 @@ from django.utils.translation import gettext_lazy as _
 
 from backpath.care.models import Episode
 
+# The bounds of the program's free text (the builder's form uses the same names): the note
+# is printed on the booklet's cover.
+NOTE_MAX = 2000
+REASON_MAX = 2000
+
 
 class Program(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="programs")
     number = models.PositiveIntegerField()
-    note = models.TextField(_("note for the patient"), blank=True)
-    reason = models.TextField(blank=True)  # why this version differs from the one before
+    note = models.TextField(_("note for the patient"), blank=True, max_length=NOTE_MAX)
+    # Why this version differs from the one before.
+    reason = models.TextField(blank=True, max_length=REASON_MAX)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

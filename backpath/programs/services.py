@@ -16,7 +16,7 @@ from django.utils import timezone
 from backpath.accounts.models import User
 from backpath.care.audit import AuditAction, audit
 from backpath.care.models import Episode
-from backpath.care.submissions import record_for_submission
+from backpath.care.submissions import once, record_for_submission
 from backpath.clinical.errors import ClinicalInputError
 from backpath.exercises.library import Dosage, library
 from backpath.exercises.programs import GradedQuota
@@ -41,6 +41,15 @@ def current_program(episode: Episode) -> Program | None:
     return episode.programs.order_by("-number").first()
 
 
+def already_published(episode: Episode, raw_submission: str | None) -> Program | None:
+    """The program a form with this submission id published before (the form sent again)."""
+    try:
+        submission = uuid.UUID(str(raw_submission))
+    except ValueError:
+        return None
+    return record_for_submission(Program, submission, episode=episode)
+
+
 def program_publish(
     *,
     actor: User,
@@ -51,54 +60,62 @@ def program_publish(
     reason: str,
     submission: uuid.UUID | None,
 ) -> Program:
-    """Publish a new version; the patient sees it at once. An empty program is refused."""
-    if found := record_for_submission(Program, submission, episode=episode):
-        return found
-    if not items and quota is None:
-        raise ProgramRefused(None, "empty")
-    unknown = [item.exercise_id for item in items if item.exercise_id not in library()]
-    if unknown:
-        raise ProgramRefused(None, f"unknown exercise: {', '.join(unknown)}")
-    with transaction.atomic(durable=True):
-        episode = Episode.objects.select_for_update().get(pk=episode.pk)
-        previous = current_program(episode)
-        number = previous.number + 1 if previous else 1
-        if number > 1 and not reason.strip():
-            raise ProgramRefused("reason", "reason")
-        program = Program.objects.create(
-            episode=episode,
-            number=number,
-            note=note,
-            reason=reason.strip() if number > 1 else "",
-            created_by=actor,
-            submission=submission,
-        )
-        ProgramItem.objects.bulk_create(
-            ProgramItem(
-                program=program,
-                position=position,
-                exercise_id=item.exercise_id,
-                sets=item.dosage.sets,
-                reps=item.dosage.reps,
-                hold_seconds=item.dosage.hold_seconds,
-                minutes=item.dosage.minutes,
-                per_week=item.per_week,
+    """Publish a new version; the patient sees it at once. An empty program is refused.
+
+    The episode row is locked while the next number is taken: two clinicians publishing at
+    once make two versions in turn (the later one needs its reason). The same form sent twice
+    at once publishes once: the second, behind the first one's lock, would be a version 2
+    without a reason, and answers with the stored program instead.
+    """
+
+    def write() -> Program:
+        if not items and quota is None:
+            raise ProgramRefused(None, "empty")
+        unknown = [item.exercise_id for item in items if item.exercise_id not in library()]
+        if unknown:
+            raise ProgramRefused(None, f"unknown exercise: {', '.join(unknown)}")
+        with transaction.atomic(durable=True):
+            locked = Episode.objects.select_for_update().get(pk=episode.pk)
+            previous = current_program(locked)
+            number = previous.number + 1 if previous else 1
+            if number > 1 and not reason.strip():
+                raise ProgramRefused("reason", "reason")
+            program = Program.objects.create(
+                episode=locked,
+                number=number,
+                note=note,
+                reason=reason.strip() if number > 1 else "",
+                created_by=actor,
+                submission=submission,
             )
-            for position, item in enumerate(items, start=1)
-        )
-        if quota is not None:
-            Quota.objects.create(
-                program=program,
-                activity=quota.activity,
-                unit=quota.unit,
-                baseline=quota.baseline,
-                start=quota.start,
-                increment=quota.increment,
-                goal=quota.goal,
-                starts_on=timezone.localdate(),
+            ProgramItem.objects.bulk_create(
+                ProgramItem(
+                    program=program,
+                    position=position,
+                    exercise_id=item.exercise_id,
+                    sets=item.dosage.sets,
+                    reps=item.dosage.reps,
+                    hold_seconds=item.dosage.hold_seconds,
+                    minutes=item.dosage.minutes,
+                    per_week=item.per_week,
+                )
+                for position, item in enumerate(items, start=1)
             )
-        audit(actor, episode, AuditAction.PROGRAM_PUBLISH, program.id)
-    return program
+            if quota is not None:
+                Quota.objects.create(
+                    program=program,
+                    activity=quota.activity,
+                    unit=quota.unit,
+                    baseline=quota.baseline,
+                    start=quota.start,
+                    increment=quota.increment,
+                    goal=quota.goal,
+                    starts_on=timezone.localdate(),
+                )
+            audit(actor, locked, AuditAction.PROGRAM_PUBLISH, program.id)
+        return program
+
+    return once(lambda: record_for_submission(Program, submission, episode=episode), write)
 
 
 def graded(quota: Quota) -> GradedQuota:

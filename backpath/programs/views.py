@@ -34,6 +34,7 @@ from backpath.programs.models import ExerciseLog, Program
 from backpath.programs.selectors import adherence
 from backpath.web.decorators import clinician_required, patient_required
 from backpath.web.i18n import lang
+from backpath.web.pdf import pdf_throttle
 
 DEFAULT_EQUIPMENT = frozenset({Equipment.MAT, Equipment.CHAIR, Equipment.WALL})
 
@@ -131,7 +132,22 @@ def program_edit(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResp
         return redirect("episode_detail", episode.id)
     current = services.current_program(episode)
     status = 200
-    if request.method == "POST":
+    suggest = SuggestForm()
+    if request.method == "POST" and "suggest" in request.POST:
+        # Suggest again: what the clinician adds (level, reactivity) is health data, so it is
+        # posted, never put in the URL. The builder starts over from the new suggestion.
+        suggest = SuggestForm(request.POST)
+        if not suggest.is_valid():
+            status = 400
+        items = ItemFormSet(initial=_suggestion(episode, record, suggest))
+        form = ProgramForm(needs_reason=current is not None)
+    elif "publish" in request.POST and services.already_published(
+        episode, request.POST.get("submission")
+    ):
+        # The same form again (Back and publish, a double click): it published already; a
+        # second look at it would wrongly ask the first version for a reason.
+        return redirect("program_detail", episode.id)
+    elif request.method == "POST":
         data: Any = request.POST
         if added := request.POST.get("add"):
             data = _with_added(request.POST, added)
@@ -165,8 +181,7 @@ def program_edit(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResp
         if "publish" in request.POST:
             status = 400
     else:
-        suggest = SuggestForm(request.GET) if "suggest" in request.GET else SuggestForm()
-        if current is None or "suggest" in request.GET:
+        if current is None:
             initial = _suggestion(episode, record, suggest)
         else:
             initial = _initial_items(current)
@@ -187,7 +202,7 @@ def program_edit(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResp
             "episode": episode,
             "items": items,
             "form": form,
-            "suggest": SuggestForm(request.GET) if "suggest" in request.GET else SuggestForm(),
+            "suggest": suggest,
             "activities": _named_activities(episode),
             "current": current,
             "results": [
@@ -321,6 +336,8 @@ def _booklet_response(pdf: bytes) -> HttpResponse:
 @clinician_required
 def program_booklet(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     user = request.user
+    if (refused := pdf_throttle(user)) is not None:
+        return refused
     episode = access_episode(user, episode_id, need_clinician=True, action=Action.PRINT)
     program = services.current_program(episode)
     if program is None:
@@ -331,6 +348,8 @@ def program_booklet(request: AuthenticatedHttpRequest, episode_id: str) -> HttpR
 @patient_required
 def my_booklet(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    if (refused := pdf_throttle(user)) is not None:
+        return refused
     episode = current_episode(user, action=Action.PRINT)
     program = services.current_program(episode) if episode else None
     if program is None:

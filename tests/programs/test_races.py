@@ -1,0 +1,115 @@
+"""Publishing a program twice at the same moment publishes one version; the patient's logs
+of one day stay one row. See ``tests/care/test_races.py`` for how the races are played."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+
+from backpath.exercises.library import library
+from backpath.programs import services
+from backpath.programs.models import ExerciseLog, Program
+from tests.care.test_races import (
+    THREADS,
+    at_once,
+    audited,
+    late_lookup,
+    logged_in,
+    on_postgresql,
+)
+from tests.personas import World
+
+__all__ = ["late_lookup"]  # the fixture, shared with the care tests
+
+
+def edit_url(world: World) -> str:
+    return reverse("program_edit", kwargs={"episode_id": world.amy_episode.id})
+
+
+def bridge() -> list[services.ItemDraft]:
+    return [services.ItemDraft("bridge", library()["bridge"].dosage, 3)]
+
+
+def publish(world: World, submission: uuid.UUID, reason: str = "") -> Program:
+    return services.program_publish(
+        actor=world.claire,
+        episode=world.amy_episode,
+        items=bridge(),
+        quota=None,
+        note="Every morning.",
+        reason=reason,
+        submission=submission,
+    )
+
+
+def test_a_program_published_twice_at_once_is_one_version(
+    world: World, late_lookup: Callable[[str], None]
+) -> None:
+    """Behind the first one's lock the second would be version 2 without a reason; it
+    answers with the stored version 1 instead of refusing."""
+    submission = uuid.uuid4()
+    first = publish(world, submission)
+    late_lookup("backpath.programs.services")
+    assert publish(world, submission) == first
+    assert list(Program.objects.values_list("number", flat=True)) == [1]
+    assert audited("program.publish") == 1
+
+
+def test_two_different_programs_at_once_are_two_versions_or_a_refusal(world: World) -> None:
+    first = publish(world, uuid.uuid4())
+    with pytest.raises(services.ProgramRefused):  # the later one came without a reason
+        publish(world, uuid.uuid4())
+    second = publish(world, uuid.uuid4(), reason="Harder now.")
+    assert (first.number, second.number) == (1, 2)
+
+
+def form(submission: str) -> dict[str, str]:
+    return {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "0",
+        "form-0-exercise_id": "bridge",
+        "form-0-sets": "2",
+        "form-0-reps": "10",
+        "form-0-per_week": "3",
+        "form-0-ORDER": "1",
+        "submission": submission,
+        "publish": "1",
+    }
+
+
+def test_the_first_programs_form_sent_again_answers_with_the_program(world: World) -> None:
+    claire = world.client_for(world.claire)
+    data = form(str(uuid.uuid4()))
+    assert claire.post(edit_url(world), data).status_code == 302
+    assert claire.post(edit_url(world), data).status_code == 302
+    assert Program.objects.count() == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_program_posted_eight_times_at_once_is_published_once(world: World) -> None:
+    data = form(str(uuid.uuid4()))
+    answers = at_once(logged_in(world.claire, THREADS), edit_url(world), data)
+    program = Program.objects.get()
+    # Never a 500. The taps that reach the service get the stored program; a tap whose page
+    # starts after the first one committed is refused by the form for want of a reason (see
+    # the xfail above), which is the view's to fix.
+    assert {status for status, _to in answers} <= {302, 400}, answers
+    assert (302, reverse("program_detail", args=[world.amy_episode.id])) in answers
+    assert (program.number, str(program.submission)) == (1, data["submission"])
+    assert [i.exercise_id for i in program.items.all()] == ["bridge"]
+    assert audited("program.publish") == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_exercise_logged_eight_times_at_once_is_one_log(world: World) -> None:
+    program = publish(world, uuid.uuid4())
+    item = program.items.get()
+    data = {"item": str(item.id), "done": "yes", "pain": "3"}
+    answers = at_once(logged_in(world.amy, THREADS), reverse("log_exercise"), data)
+    assert {status for status, _to in answers} == {302}
+    assert ExerciseLog.objects.get(item=item).pain == 3
