@@ -65,8 +65,11 @@ class PatientAdmin(AccessLoggedAdmin):
         "date_of_birth",
         "sex",
         "email",
+        "phone",
         "gp_name",
         "gp_practice",
+        "gp_phone",
+        "gp_address",
         "referrer",
     )
 

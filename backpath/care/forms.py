@@ -56,11 +56,22 @@ class PatientForm(OnceForm, forms.ModelForm):  # type: ignore[type-arg]
             "date_of_birth",
             "sex",
             "email",
+            "phone",
             "gp_name",
             "gp_practice",
+            "gp_phone",
+            "gp_address",
             "referrer",
         )
-        widgets = {"date_of_birth": ISO_DATE}  # noqa: RUF012
+        widgets = {  # noqa: RUF012
+            "date_of_birth": ISO_DATE,
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "gp_phone": forms.TextInput(attrs={"type": "tel"}),
+            "gp_address": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {  # noqa: RUF012
+            "phone": _("To call the patient when an answer needs a doctor quickly."),
+        }
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]
@@ -345,6 +356,12 @@ class ReviewForm(OnceForm):
         self.fields["prognostic_factors"].choices = [  # type: ignore[attr-defined]
             (key, text(factor.label)) for key, factor in prognostic_factors().factors.items()
         ]
+        if self.initial.get("prognostic_factors"):
+            self.fields["prognostic_factors"].help_text = _(
+                "Ticked: read from the patient's answers or documented at an earlier review. "
+                "Untick what the interview does not confirm: a ticked factor counts as "
+                "documented in the advice."
+            )
         self.fields["profile"].choices = [  # type: ignore[attr-defined]
             (p.value, text(PROFILE_LABELS[p])) for p in Profile
         ]
@@ -465,6 +482,8 @@ class SessionForm(OnceForm):
         required=False,
         max_length=REASON_MAX,
     )
+    # Shown only when a note with the same content was saved today (Save, Back, Save).
+    save_anyway = forms.BooleanField(label=_("Save it anyway"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -477,6 +496,11 @@ class SessionForm(OnceForm):
         if held_on > timezone.localdate():
             raise forms.ValidationError(_("A session note cannot be dated in the future."))
         return held_on
+
+    @property
+    def asks_duplicate(self) -> bool:
+        """The duplicate-note question is on the page: asked now, or answered before."""
+        return bool(self["save_anyway"].errors) or bool(self["save_anyway"].value())
 
 
 class GpAnswerForm(OnceForm):

@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -39,6 +40,26 @@ SOAP_MAX = 2000  # each section of a session note
 NOTE_MAX = 2000  # the note on a care plan
 REASON_MAX = 2000  # a reason: a plan change, a profile other than the advice, a deviation
 SUMMARY_MAX = 4000  # the discharge summary for the end report
+PHONE_MAX = 30  # a phone number as people write it: "+31 (0)20 123 45 67"
+ADDRESS_MAX = 300  # a postal address on two or three lines
+
+# Loose on purpose: digits, spaces, "+", "-" and parentheses, with at least three digits
+# (112 is the shortest number anyone calls). The number is dialled as written, minus the
+# spacing (``tel_href``); no country format is forced on the clinic.
+phone_validator = RegexValidator(
+    r"^(?=(?:\D*\d){3})[0-9 +()\-]+$",
+    _("Enter a phone number: digits, spaces, +, - and parentheses only."),
+)
+
+
+def tel_href(number: str) -> str:
+    """A ``tel:`` link for a number as written: the digits and a leading "+" only. In an
+    international number a "(0)" is the trunk prefix that is not dialled: it is dropped."""
+    international = number.strip().startswith("+")
+    if international:
+        number = number.replace("(0)", "")
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return f"tel:{'+' if international else ''}{digits}" if digits else ""
 
 
 class Sex(models.TextChoices):
@@ -62,8 +83,18 @@ class Patient(models.Model):
     date_of_birth = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(
+        _("phone number"), max_length=PHONE_MAX, blank=True, validators=[phone_validator]
+    )
     gp_name = models.CharField(_("GP"), max_length=200, blank=True)
     gp_practice = models.CharField(_("GP practice"), max_length=200, blank=True)
+    gp_phone = models.CharField(
+        _("GP practice phone number"),
+        max_length=PHONE_MAX,
+        blank=True,
+        validators=[phone_validator],
+    )
+    gp_address = models.CharField(_("GP practice address"), max_length=ADDRESS_MAX, blank=True)
     referrer = models.CharField(_("referred by"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -79,6 +110,14 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def phone_href(self) -> str:
+        return tel_href(self.phone)
+
+    @property
+    def gp_phone_href(self) -> str:
+        return tel_href(self.gp_phone)
 
     def age_on(self, day: date) -> int:
         born = self.date_of_birth

@@ -35,7 +35,13 @@ from backpath.care.models import (
     SessionNote,
 )
 from backpath.care.selectors import current_plan, plan_on_hold
-from backpath.care.session_checks import SessionDraft, session_check, session_problems
+from backpath.care.session_checks import (
+    SessionDraft,
+    duplicate_problem,
+    same_note_today,
+    session_check,
+    session_problems,
+)
 from backpath.care.submissions import once, record_for_submission
 from backpath.clinical import intake as clinical_intake
 from backpath.clinical.intake import assess, complete_screen, parse_intake
@@ -496,7 +502,12 @@ def session_record(
             if plan is None:
                 raise SessionRefused([(None, _("This episode has no care plan yet."))])
             check = session_check(locked, plan, draft.interventions)
-            if problems := session_problems(check, draft):
+            problems = session_problems(check, draft)
+            if not draft.save_anyway and (
+                same := same_note_today(locked, draft, timezone.localdate())
+            ):
+                problems.append(duplicate_problem(same))
+            if problems:
                 raise SessionRefused(list(problems))
             note = SessionNote.objects.create(
                 episode=locked,

@@ -157,10 +157,14 @@ def review(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     record = selectors.episode_record(episode)
     latest = record.latest
     assert latest is not None
-    profile_advice = assessment_from_record(latest.result).profile_advice
-    advice = profile_advice.value if profile_advice else None
+    # The factors read from the answers are offered ticked; the advice counts what is ticked.
+    suggested = selectors.review_factors(latest)
+    ticked = request.POST.getlist("prognostic_factors") if request.method == "POST" else suggested
     form = ReviewForm(
-        request.POST or None, advice=advice, unscreened=selectors.unanswered_by_patient(episode)
+        request.POST or None,
+        advice=selectors.review_advice(episode, ticked),
+        unscreened=selectors.unanswered_by_patient(episode),
+        initial={"prognostic_factors": suggested},
     )
     if request.method == "POST" and form.is_valid():
         services.review_record(
@@ -176,7 +180,14 @@ def review(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     return render(
         request,
         "care/review.html",
-        {"episode": episode, "record": record, "assessment": latest, "form": form},
+        {
+            "episode": episode,
+            "record": record,
+            "assessment": latest,
+            "form": form,
+            "answers": selectors.intake_answers(episode),
+            "intake_advice": assessment_from_record(latest.result).profile_advice,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -293,6 +304,7 @@ def session_new(request: AuthenticatedHttpRequest, episode_id: str) -> HttpRespo
             interventions=tuple(data["interventions"]),
             deviation_reason=data["deviation_reason"].strip(),
             over_budget_reason=data["over_budget_reason"].strip(),
+            save_anyway=data["save_anyway"],
         )
         # The service checks the note against the plan as it stands when it saves (another
         # clinician may just have changed it) and names every missing reason at once.

@@ -9,12 +9,31 @@ upper arm, shin, forearm, foot); far-side limbs are drawn behind the body in a l
 near-side limbs in front with a thin white outline so an arm across the trunk stays visible.
 A small nose shows which way the face points (on the back or on the stomach).
 
+The trunk is two tapered halves meeting at the waist, so the back can be rounded or hollowed
+(``Stance.spine``); a straight back looks like one segment.
+
 Placement: the joints are computed from the hip, then the figure is lowered until its lowest
-point rests on the floor (or on a bed, or with the pelvis on a chair, box or bed seat), the
-end position is shifted so that what rests on the floor in both positions stays put (planted
-feet first), and the whole picture is centred. One scale serves every exercise, so people
-look the same size; only a pose that would not fit is drawn smaller. The end position is
-drawn solid over a faint start position, with a curved amber arrow per moving joint.
+point rests on the floor (or on a bed, or with the pelvis on a chair, box or bed seat), and
+the end position is shifted so that what rests on the floor in both positions stays put
+(planted feet first). The picture is cropped to what is drawn, with a small margin, so the
+figure fills its box; the scale in the SVG's own units is the same for every exercise, the
+page decides how large the picture shows (figures.css).
+
+Two pictures in one SVG, for a moving exercise:
+
+* the animation (``<g class="fig-frames">``): the segment angles are interpolated from start
+  to end in :data:`FRAMES` steps (eased), and the frames are shown in turn, there and back,
+  looping, with SMIL ``<animate>`` on ``visibility`` (no script, no style: the pages'
+  Content-Security-Policy allows neither). The cycle pauses in the start position and holds
+  the end position for the dosage's hold time (:func:`timing`);
+* the still picture (``<g class="fig-still" display="none">``): the end position solid over a
+  faint start position, with the arrows. figures.css shows it instead of the animation for
+  ``prefers-reduced-motion`` and in print; ``render_svg(..., animate=False)`` draws only it
+  (the PDF booklets: WeasyPrint does not play SMIL).
+
+Arrows (a curved amber arrow per moving joint), props, water and the floor are shared by both.
+A held position has no animation, unless its cue has a rhythm of its own (bracing: tighten
+for the hold time, relax; breathing: in and out).
 
 Props: a mat under what touches the floor; a chair under a seated pelvis, or else in front
 with its back under the reaching hand; a wall at the person's back, or at the hand when a
@@ -36,10 +55,10 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from backpath.clinical.language import Lang, Text
-from backpath.exercises.pose import Joint, Pose, Prop, Stance
+from backpath.exercises.pose import Cue, Joint, Limbs, Pose, Prop, Stance
 
 if TYPE_CHECKING:
-    from backpath.exercises.library import Exercise
+    from backpath.exercises.library import Dosage, Exercise
 
 Point = tuple[float, float]
 
@@ -80,13 +99,24 @@ STEP_H = 0.1
 MAT_T = 0.02
 PROP_W = 0.024  # thickness of chair legs, the wall
 
+WAIST_R = (PELVIS_R + CHEST_R) / 2  # a straight back tapers evenly from pelvis to chest
+
 # The picture.
-VIEW_W = 400.0
-VIEW_H = 300.0
-FLOOR_Y = 284.0
-MARGIN = 12.0
 SCALE = 190.0  # viewBox units per body height, the same for every exercise
+MARGIN = 0.025  # around what is drawn, in body heights
+BOX_RATIO = 0.75  # the picture fits a box this high for its width (4:3), keeping its shape
+FLOOR_W = 2.0  # the floor line, in viewBox units
 HALO = 0.013  # the white outline around near limbs
+
+# The animation.
+FRAMES = 7  # positions from start to end, both included: 12 pictures there and back
+MOVE_SECONDS = 1.5  # from the start to the end position (and as long back)
+PAUSE_SECONDS = 0.6  # in the start position; in the end position when nothing is held
+STRIDE_SECONDS = 1.0  # a rhythmic movement (a stride, a pedal stroke) from start to end
+RELAX_SECONDS = 2.0  # between two holds of a braced position
+DEFAULT_HOLD_SECONDS = 5.0  # a braced position without a dosage
+BREATH_IN_SECONDS = 4.0
+BREATH_OUT_SECONDS = 6.0
 
 NEAR = "#0f6b74"
 FAR = "#5a9ca3"
@@ -94,6 +124,8 @@ GHOST_OPACITY = "0.35"
 PROP = "#c9ced6"
 FLOOR = "#aab1bb"
 ARROW = "#b45309"
+CUE = ARROW  # a cue shows what moves, like the arrows
+BELLY = "#f59e0b"  # braced abdominal muscles: a lighter amber, over the teal body
 WHITE = "#ffffff"
 # What a screen reader says about every picture, in the page's language.
 DESC_HELD = Text(
@@ -122,6 +154,8 @@ PIVOT: Mapping[str, str] = {
     "far_knee": "hip",
     "far_ankle": "far_knee",
 }
+SEGMENTS = ("trunk", "head", "thigh", "shin", "foot", "upper_arm", "forearm")
+LIMBS = ("thigh", "shin", "foot", "upper_arm", "forearm")
 
 
 # Geometry ------------------------------------------------------------------------------------
@@ -161,6 +195,11 @@ def _far(stance: Stance, name: str) -> float:
     return near if value is None else float(value)
 
 
+def _bend(spine: float) -> float:
+    """How far the waist leaves the hip-chest line, per half trunk, for a bend of ``spine``."""
+    return math.tan(math.radians(spine) / 2)
+
+
 def _leg(hip: Point, thigh: float, shin: float, foot: float) -> tuple[Point, ...]:
     knee = _at(hip, thigh, THIGH)
     ankle = _at(knee, shin, SHIN)
@@ -174,12 +213,16 @@ def joint_positions(stance: Stance) -> dict[str, Point]:
     """Where each joint of ``stance`` is, in body heights, with the hip at (0, 0) and y down.
 
     Keys: the :class:`~backpath.exercises.pose.Joint` names plus ``chest`` (centre of the
-    chest), ``heel``, ``far_elbow``, ``far_heel`` and ``far_toe``; ``head`` is the centre of
-    the head.
+    chest), ``waist`` (centre of the trunk's bend), ``heel``, ``far_elbow``, ``far_heel`` and
+    ``far_toe``; ``head`` is the centre of the head, ``back`` the middle of the back's surface.
     """
     hip = (0.0, 0.0)
     shoulder = _at(hip, stance.trunk, TRUNK)
     chest = _at(shoulder, stance.trunk, -CHEST_DROP)
+    # Rounding the back moves the waist behind the hip-chest line, hollowing it in front.
+    half = (TRUNK - CHEST_DROP) / 2
+    waist = _at(_at(hip, stance.trunk, half), stance.trunk - 90, half * _bend(stance.spine))
+    back = _at(waist, stance.trunk - 90, WAIST_R)
     head = _at(shoulder, stance.head, NECK + HEAD_R)
     elbow = _at(shoulder, stance.upper_arm, UPPER_ARM)
     hand = _at(elbow, stance.forearm, FOREARM)
@@ -193,6 +236,8 @@ def joint_positions(stance: Stance) -> dict[str, Point]:
         "hip": hip,
         "shoulder": shoulder,
         "chest": chest,
+        "waist": waist,
+        "back": back,
         "head": head,
         "elbow": elbow,
         "hand": hand,
@@ -381,7 +426,8 @@ def _nose(stance: Stance, head: Point) -> _Poly:
 
 def _body(stance: Stance, p: Mapping[str, Point]) -> list[_Shape]:
     shapes: list[_Shape] = [
-        *_capsule(p["hip"], PELVIS_R, p["chest"], CHEST_R),
+        *_capsule(p["hip"], PELVIS_R, p["waist"], WAIST_R),
+        *_capsule(p["waist"], WAIST_R, p["chest"], CHEST_R),
         *_capsule(p["shoulder"], NECK_R, p["head"], NECK_R),
         _Circle(p["head"], HEAD_R),
     ]
@@ -408,14 +454,22 @@ def _near(shapes: list[_Shape]) -> list[_Group]:
     ]
 
 
-def _figure(stance: Stance, p: Mapping[str, Point], role: str, ghost: bool) -> _Group:
+def _figure(
+    stance: Stance,
+    p: Mapping[str, Point],
+    role: str,
+    ghost: bool,
+    belly: Sequence[_Group] = (),
+) -> _Group:
+    """The person; ``belly``: a cue on the trunk, under the near arm (hands on the belly)."""
     far = _Group({"fill": FAR}, [*_arm(p, "far_"), *_leg_shapes(p, "far_")])
     body = _Group({"fill": NEAR}, _body(stance, p))
     attrs = {"class": f"figure {role}"}
     if ghost:
         attrs["opacity"] = GHOST_OPACITY
     face = [_eyes(stance, p["head"])] if stance.facing_viewer else []
-    return _Group(attrs, [far, body, *face, *_near(_leg_shapes(p, "")), *_near(_arm(p, ""))])
+    near = [*_near(_leg_shapes(p, "")), *_near(_arm(p, ""))]
+    return _Group(attrs, [far, body, *belly, *face, *near])
 
 
 def _solid_extent(stance: Stance, p: Mapping[str, Point]) -> list[tuple[str, Point, float]]:
@@ -423,6 +477,7 @@ def _solid_extent(stance: Stance, p: Mapping[str, Point]) -> list[tuple[str, Poi
     discs = [
         ("hip", p["hip"], PELVIS_R),
         ("chest", p["chest"], CHEST_R),
+        ("waist", p["waist"], WAIST_R),
         ("head", p["head"], HEAD_R),
         ("nose", _at(p["head"], stance.head + 100, HEAD_R + NOSE), 0.0),
     ]
@@ -622,11 +677,14 @@ def _span(figures: Iterable[_Placed], near: float) -> tuple[float, float]:
     return (min(xs), max(xs)) if xs else (-0.25, 0.25)
 
 
+def _upright(stance: Stance) -> bool:
+    return math.cos(math.radians(stance.trunk)) > 0.7
+
+
 def _water(figures: Sequence[_Placed]) -> tuple[list[_Placed], list[_Group]]:
     """A pool: standing up to the chest in it, or swimming at its surface."""
     solid = figures[-1]
-    upright = math.cos(math.radians(solid.stance.trunk)) > 0.7
-    if upright:
+    if _upright(solid.stance):
         surface = solid.points["shoulder"][1] + 0.09
     else:
         surface = -0.5
@@ -642,19 +700,224 @@ def _water(figures: Sequence[_Placed]) -> tuple[list[_Placed], list[_Group]]:
     ]
 
 
+# The animation --------------------------------------------------------------------------------
+
+
+def _turn_between(a: float, b: float, t: float) -> float:
+    """The angle a fraction ``t`` of the way from ``a`` to ``b``, the short way round."""
+    delta = (b - a + 180.0) % 360.0 - 180.0
+    return (a + delta * t) % 360.0
+
+
+def interpolate(start: Stance, end: Stance, t: float) -> Stance:
+    """The position a fraction ``t`` (0 to 1) of the way from ``start`` to ``end``.
+
+    Every segment turns the short way round; the far limbs follow their own angles. The
+    person sits only while seated at both ends; the face turns at half way.
+    """
+    angles = {name: _turn_between(getattr(start, name), getattr(end, name), t) for name in SEGMENTS}
+    far = Limbs(**{name: _turn_between(_far(start, name), _far(end, name), t) for name in LIMBS})
+    return Stance(
+        **angles,
+        far=far,
+        spine=start.spine + (end.spine - start.spine) * t,
+        seated=start.seated and end.seated,
+        facing_viewer=(start if t < 0.5 else end).facing_viewer,
+    )
+
+
+def _eased(k: int, steps: int) -> float:
+    """How far along frame ``k`` of ``steps`` is: slow near both ends, as people move."""
+    return (1 - math.cos(math.pi * k / (steps - 1))) / 2
+
+
+def _lerp(a: Point, b: Point, t: float) -> Point:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def _between(
+    start: _Placed, end: _Placed, pose: Pose, extras: Collection[str], ground: _Ground
+) -> list[_Placed]:
+    """The positions between start and end, placed like the end position.
+
+    On a seat at both ends, on a bed or swimming, the pelvis glides from its start to its
+    end place. Otherwise each position rests on the floor or the step, with the same planted
+    feet; in a rhythmic movement (walking) the hips move on evenly instead.
+    """
+    props = pose.props
+    seated = start.seat_top is not None and end.seat_top is not None
+    swimming = "pool" in extras and not _upright(end.stance)
+    glide = seated or swimming or Prop.BED in props
+    between = []
+    for k in range(1, FRAMES - 1):
+        t = _eased(k, FRAMES)
+        stance = interpolate(start.stance, end.stance, t)
+        if glide:
+            hip = _lerp(start.points["hip"], end.points["hip"], t)
+            points = _moved(joint_positions(stance), *hip)
+            seat = None
+            if start.seat_top is not None and end.seat_top is not None:
+                seat = start.seat_top + (end.seat_top - start.seat_top) * t
+            placed = _Placed(stance, points, _solid_extent(stance, points), seat)
+        else:
+            placed = _place(stance, props, extras)
+            if pose.rhythmic:
+                dx = start.points["hip"][0] + (end.points["hip"][0] - start.points["hip"][0]) * t
+                placed = placed.shifted(dx - placed.points["hip"][0])
+            else:
+                placed = placed.shifted(_align(start, placed, ground, same_seat=False))
+            if ground.step is not None:
+                placed = _drop(placed, ground)
+        between.append(placed)
+    return between
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One cycle of the animation, in seconds: a pause in the start position, the move to
+    the end position, the hold there, and the move back. A held position with a cue of its
+    own does not move: it rests, then holds (tightens, or breathes in)."""
+
+    rest: float
+    move: float
+    hold: float
+
+    @property
+    def cycle(self) -> float:
+        return self.rest + 2 * self.move + self.hold
+
+
+def timing(pose: Pose, dosage: Dosage | None = None) -> Timing:
+    """The animation's timing: the end position is held as long as the dosage holds it.
+
+    A rhythmic movement swings evenly without a pause; a braced position tightens for the
+    hold time and relaxes; a breath goes in and out slowly.
+    """
+    held = None if dosage is None else dosage.hold_seconds
+    if pose.end is None:
+        if pose.cue is Cue.BREATHE:
+            return Timing(BREATH_OUT_SECONDS, 0.0, BREATH_IN_SECONDS)
+        return Timing(RELAX_SECONDS, 0.0, float(held or DEFAULT_HOLD_SECONDS))
+    if pose.rhythmic:
+        step = STRIDE_SECONDS / (FRAMES - 2)
+        return Timing(step, STRIDE_SECONDS, step)
+    return Timing(PAUSE_SECONDS, MOVE_SECONDS, float(held or PAUSE_SECONDS))
+
+
+def _schedule(frames: int, when: Timing) -> list[list[tuple[float, float]]]:
+    """When each frame shows, in seconds into the cycle: the first in the pause, the last
+    for the hold, those between once on the way there and once on the way back."""
+    step = when.move / (frames - 2) if frames > 2 else 0.0
+    back = when.rest + when.move + when.hold
+    shows = [[(0.0, when.rest)]]
+    for k in range(1, frames - 1):
+        there, again = when.rest + (k - 1) * step, back + (frames - 2 - k) * step
+        shows.append([(there, there + step), (again, again + step)])
+    shows.append([(when.rest + when.move, back)])
+    return shows
+
+
+def _number(value: float, places: int) -> str:
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _animate(shows: Sequence[tuple[float, float]], cycle: float) -> str:
+    """SMIL: visible during ``shows``, hidden otherwise, in a loop of ``cycle`` seconds."""
+    keys = [(0.0, "hidden")]
+    for begin, end in shows:
+        if begin <= 0:
+            keys[0] = (0.0, "visible")
+        else:
+            keys.append((begin, "visible"))
+        if end < cycle - 1e-9:
+            keys.append((end, "hidden"))
+    times = ";".join(_number(t / cycle, 4) for t, _ in keys)
+    values = ";".join(value for _, value in keys)
+    return (
+        f'<animate attributeName="visibility" values="{values}" keyTimes="{times}" '
+        f'dur="{_number(cycle, 2)}s" calcMode="discrete" repeatCount="indefinite"/>'
+    )
+
+
+# Cues -----------------------------------------------------------------------------------------
+
+
+def _head(tip: Point, angle: float) -> _Poly:
+    """An arrowhead pointing at ``angle``."""
+    base = _at(tip, angle, -0.04)
+    return _Poly((tip, _at(base, angle + 90, 0.024), _at(base, angle - 90, 0.024)))
+
+
+def _cue(cue: Cue | None, figure: _Placed, phase: str) -> tuple[list[_Group], list[_Group]]:
+    """What the cue adds to a figure: on its belly (under the arms), and around it.
+
+    ``phase``: "still" (the still picture), "rest" or "hold" (the animation's two moments).
+    Bracing lights the belly up and draws marks around it while held; breathing draws an
+    arrow off the belly, up and down in the still picture, one way per moment when moving.
+    """
+    if cue is None:
+        return [], []
+    p = figure.points
+    front = figure.stance.trunk + 90  # the way the belly faces
+    attrs = {"class": f"cue {cue.value}", "fill": CUE, "stroke": CUE, "stroke-width": "0"}
+    if cue is Cue.BRACE:
+        if phase == "rest":
+            return [], []
+        inside = [_at(p[name], front, WAIST_R * 0.4) for name in ("hip", "waist", "chest")]
+        low, middle, high = inside
+        belly = [
+            *_capsule(_lerp(middle, low, 0.6), WAIST_R * 0.5, middle, WAIST_R * 0.6),
+            *_capsule(middle, WAIST_R * 0.6, _lerp(middle, high, 0.6), WAIST_R * 0.5),
+        ]
+        marks = [
+            _Line(
+                _at(p["waist"], front + side, WAIST_R + 0.035),
+                _at(p["waist"], front + side, WAIST_R + 0.085),
+                0.014,
+            )
+            for side in (-40, 0, 40)
+        ]
+        lit = {**attrs, "fill": BELLY, "stroke": BELLY}
+        return [_Group(lit, belly)], [_Group(attrs, marks)]
+    low = _at(p["waist"], front, WAIST_R + 0.035)
+    high = _at(p["waist"], front, WAIST_R + 0.16)
+    shapes: list[_Shape] = [_Line(_at(low, front, 0.03), _at(high, front, -0.03), 0.014)]
+    if phase != "rest":  # breathing in: the belly rises
+        shapes.append(_head(high, front))
+    if phase != "hold":  # breathing out: it falls
+        shapes.append(_head(low, front + 180))
+    return [], [_Group(attrs, shapes)]
+
+
 # The scene ------------------------------------------------------------------------------------
+
+
+Picture = list[_Group]  # a figure with what belongs to it (a band, a cue's marks)
 
 
 @dataclass
 class _Scene:
     props: list[_Group]  # behind the figures
-    figures: list[_Group]
+    still: Picture  # the end position over the faint start (or the held position)
+    frames: list[Picture]  # the animation's pictures, shown in turn ([] when still)
     front: list[_Group]  # in front of the figures (water)
     arrows: list[_Arrow]
 
+    def items(self) -> Iterator[_Shape | _Group]:
+        yield from self.props
+        yield from self.still
+        for frame in self.frames:
+            yield from frame
+        yield from self.front
+        yield from self.arrows
 
-def _layout(pose: Pose, extras: Collection[str] = ()) -> _Scene:
-    """Place the figures and their props; ``extras``: equipment the pose has no prop for."""
+
+def _layout(pose: Pose, extras: Collection[str] = (), animate: bool = False) -> _Scene:
+    """Place the figures and their props; ``extras``: equipment the pose has no prop for.
+
+    ``animate``: also the positions between start and end, or a held cue's two moments.
+    """
     props = set(pose.props)
     seat = _seat_prop(props)
     seated_on_step = seat is Prop.STEP and any(s.seated for s in _stances(pose))
@@ -669,7 +932,10 @@ def _layout(pose: Pose, extras: Collection[str] = ()) -> _Scene:
         end = end.shifted(_align(start, end, ground, same_seat))
         if ground.step is not None and end.seat_top is None:
             end = _drop(end, ground)
-    figures = [start] if end is None else [start, end]
+    figures = [start]
+    if end is not None:
+        between = _between(start, end, pose, extras, ground) if animate else []
+        figures = [start, *between, end]
     front: list[_Group] = []
     if "pool" in extras:
         figures, front = _water(figures)
@@ -714,29 +980,43 @@ def _layout(pose: Pose, extras: Collection[str] = ()) -> _Scene:
         x0, x1, top = ground.step
         shapes.append(_Rect(x0, top, x1, 0.0, 0.01))
     held = Prop.BOX in props and (sitter is None or seat is not Prop.BOX)
-    groups: list[_Group] = []
-    for placed, role in zip(figures, ("start", "end") if end else ("start",), strict=True):
-        group = _figure(placed.stance, placed.points, role, ghost=role == "start" and bool(end))
+    anchor = _add(figures[0].points["hand"], (0.3, 0.0))
+    if pose.band is not None and "anchor" in pose.band:  # a door post to tie the band to
+        shapes.append(_Line((anchor[0] + 0.03, -1.15), (anchor[0] + 0.03, 0.0), PROP_W))
+
+    def picture(placed: _Placed, role: str, ghost: bool, phase: str | None) -> Picture:
+        belly, marks = _cue(pose.cue, placed, phase) if phase else ([], [])
+        group = _figure(placed.stance, placed.points, role, ghost, belly)
         if held:
             box = _Group({"class": "held", "fill": PROP}, [_held_box(placed.points["hand"])])
             items = list(group.items)
             group = _Group(group.attrs, [*items[:-2], box, *items[-2:]])  # between the arms
-        groups.append(group)
-    arrows = [_arrow(figures[0], figures[1], joint) for joint in pose.moves] if end else []
-    if pose.turn:
-        arrows.append(_turn(figures[-1]))
-    if pose.band is not None:
-        anchor = _add(figures[0].points["hand"], (0.3, 0.0))
-        if "anchor" in pose.band:  # a door post to tie the band to
-            shapes.append(_Line((anchor[0] + 0.03, -1.15), (anchor[0] + 0.03, 0.0), PROP_W))
-        for placed, role in zip(figures, ("start", "end") if end else ("start",), strict=True):
+        drawn = [group]
+        if pose.band is not None:
             ends = [anchor if name == "anchor" else placed.points[name] for name in pose.band]
             attrs = {"class": "band", "stroke": BAND, "stroke-linecap": "round"}
-            if role == "start" and end is not None:
+            if ghost:
                 attrs["opacity"] = GHOST_OPACITY
-            front.append(_Group(attrs, [_Line(ends[0], ends[1], BAND_W)]))
+            drawn.append(_Group(attrs, [_Line(ends[0], ends[1], BAND_W)]))
+        return drawn + marks
+
+    still = picture(figures[0], "start", end is not None, None if end else "still")
+    frames: list[Picture] = []
+    if end is not None:
+        still += picture(figures[-1], "end", False, "still")
+        if animate:
+            last = len(figures) - 1
+            frames = [
+                picture(f, "frame", False, "hold" if i == last else None)
+                for i, f in enumerate(figures)
+            ]
+    elif animate and pose.cue is not None:  # a held position: rest, then hold the cue
+        frames = [picture(start, "frame", False, phase) for phase in ("rest", "hold")]
+    arrows = [_arrow(figures[0], figures[-1], joint) for joint in pose.moves] if end else []
+    if pose.turn:
+        arrows.append(_turn(figures[-1]))
     attrs = {"class": "props", "fill": PROP, "stroke": PROP, "stroke-width": "0"}
-    return _Scene([_Group(attrs, shapes)], groups, front, arrows)
+    return _Scene([_Group(attrs, shapes)], still, frames, front, arrows)
 
 
 def _turn(figure: _Placed) -> _Arrow:
@@ -749,9 +1029,30 @@ def _stances(pose: Pose) -> list[Stance]:
     return [pose.start] if pose.end is None else [pose.start, pose.end]
 
 
+def _back_arrow(start: _Placed, end: _Placed) -> _Arrow:
+    """The back rising or sinking: a short straight arrow just outside it (over the belly
+    for someone lying on their back), at least 0.14 long."""
+    out = _dir(start.stance.trunk - 90)
+    if out[1] > 0.5:  # the back faces the floor
+        out = (-out[0], -out[1])
+    gap = WAIST_R + 0.04
+    move = _sub(end.points["waist"], start.points["waist"])
+    rise = move[0] * out[0] + move[1] * out[1]
+    length = max(abs(rise), 0.14)
+    if rise < 0:  # sinking: the arrow points at the end position's back
+        tip = _add(end.points["waist"], out, gap)
+        tail = _add(tip, out, length)
+    else:
+        tail = _add(start.points["waist"], out, gap)
+        tip = _add(tail, out, length)
+    return _Arrow(tail, _lerp(tail, tip, 0.5), tip)
+
+
 def _arrow(start: _Placed, end: _Placed, joint: Joint) -> _Arrow:
     """A curved arrow just beside the joint's path, bulging away from what it turns about."""
     name = joint.value
+    if joint is Joint.BACK:
+        return _back_arrow(start, end)
     a, b = start.points[name], end.points[name]
     pivot = start.points[PIVOT[name]]
     chord = _sub(b, a)
@@ -788,34 +1089,40 @@ def _arrow(start: _Placed, end: _Placed, joint: Joint) -> _Arrow:
     return _Arrow(at(t0), blossom, at(t1))
 
 
-def _fit(items: Iterable[_Shape | _Group]) -> Transform:
+def bounds(items: Iterable[_Shape | _Group]) -> tuple[float, float, float, float]:
+    """What ``items`` cover, in body heights (x0, y0, x1, y1), with the floor line."""
     x_lo = y_lo = math.inf
     x_hi = y_hi = -math.inf
     for item in items:
         for (x, y), r in item.extent():
             x_lo, x_hi = min(x_lo, x - r), max(x_hi, x + r)
             y_lo, y_hi = min(y_lo, y - r), max(y_hi, y + r)
-    scale = SCALE
-    if y_lo < 0:
-        scale = min(scale, (FLOOR_Y - MARGIN) / -y_lo)
-    if y_hi > 0:
-        scale = min(scale, (VIEW_H - FLOOR_Y - 4) / y_hi)
-    if x_hi > x_lo:
-        scale = min(scale, (VIEW_W - 2 * MARGIN) / (x_hi - x_lo))
-    return (scale, VIEW_W / 2 - scale * (x_lo + x_hi) / 2, FLOOR_Y)
+    floor = FLOOR_W / 2 / SCALE
+    return x_lo, min(y_lo, -floor), x_hi, max(y_hi, floor)
+
+
+def _size(width: int, ratio: float) -> tuple[int, int]:
+    """Width and height in pixels: the picture's shape, fitted in ``width`` by 3/4 of it."""
+    if ratio >= 1 / BOX_RATIO:
+        return width, max(1, round(width / ratio))
+    height = width * BOX_RATIO
+    return max(1, round(height * ratio)), max(1, round(height))
 
 
 # The SVG --------------------------------------------------------------------------------------
 
 
-def _pose_of(subject: Exercise | Pose | Stance) -> tuple[Pose, str, frozenset[str]]:
-    """The pose, a default title, and equipment the pose has no prop for (pool, bike)."""
+def _pose_of(
+    subject: Exercise | Pose | Stance,
+) -> tuple[Pose, str, frozenset[str], Dosage | None]:
+    """The pose, a default title, equipment the pose has no prop for (pool, bike), and the
+    dosage that times the animation."""
     if isinstance(subject, Pose):
-        return subject, "Exercise", frozenset()
+        return subject, "Exercise", frozenset(), None
     if isinstance(subject, Stance):
-        return Pose(start=subject), "Exercise", frozenset()
+        return Pose(start=subject), "Exercise", frozenset(), None
     extras = frozenset(item.value for item in subject.equipment) & {"pool", "bike"}
-    return subject.pose, subject.name.en, extras
+    return subject.pose, subject.name.en, extras, subject.dosage
 
 
 def render_svg(
@@ -824,18 +1131,26 @@ def render_svg(
     title: str | None = None,
     width: int = 320,
     lang: Lang = Lang.EN,
+    animate: bool = True,
 ) -> str:
-    """The exercise as a standalone SVG: end position solid, start faint, arrows for ``moves``.
+    """The exercise as a standalone SVG, cropped to the figure: the movement animated, and a
+    still picture (end position solid, start faint, arrows for ``moves``) for figures.css to
+    show instead when motion is unwanted or in print.
 
     ``title`` (default: the English name) becomes the SVG's ``<title>``; ``width`` is the
-    displayed width in pixels (the height follows, 4:3). Every id in the SVG is unique, so
-    several illustrations can be inlined in one page.
+    displayed width in pixels of the box the picture fits in (4:3, keeping the picture's
+    shape). ``animate=False`` draws the still picture only (for print: PDF renderers do not
+    play SMIL). Every id in the SVG is unique, so several illustrations can be inlined in one
+    page. No script, no style element or attribute, no link: the pages' CSP holds.
     """
-    pose, default_title, extras = _pose_of(exercise_or_pose)
-    scene = _layout(pose, extras)
-    tf = _fit([*scene.props, *scene.figures, *scene.front, *scene.arrows])
+    pose, default_title, extras, dosage = _pose_of(exercise_or_pose)
+    scene = _layout(pose, extras, animate)
+    x0, y0, x1, y1 = bounds(scene.items())
+    tf = (SCALE, SCALE * (MARGIN - x0), SCALE * (MARGIN - y0))
+    view_w, view_h = SCALE * (x1 - x0 + 2 * MARGIN), SCALE * (y1 - y0 + 2 * MARGIN)
+    floor_y = _fmt(tf[2])
+    shown_w, shown_h = _size(width, view_w / view_h)
     uid = f"bp-{uuid.uuid4().hex[:10]}"
-    height = round(width * VIEW_H / VIEW_W)
     if pose.end is None:
         desc = DESC_HELD(lang)
     else:
@@ -843,8 +1158,9 @@ def render_svg(
         if scene.arrows:
             desc += " " + DESC_ARROWS(lang)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {VIEW_W:.0f} {VIEW_H:.0f}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{uid}-title">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="exercise-figure" '
+        f'viewBox="0 0 {_fmt(view_w)} {_fmt(view_h)}" width="{shown_w}" height="{shown_h}" '
+        f'role="img" aria-labelledby="{uid}-title">',
         f'<title id="{uid}-title">{escape(title or default_title)}</title>',
         f"<desc>{escape(desc)}</desc>",
     ]
@@ -856,11 +1172,28 @@ def render_svg(
             "</defs>"
         )
     parts += [group.svg(tf) for group in scene.props]
-    parts += [group.svg(tf) for group in scene.figures]
+    still = "".join(group.svg(tf) for group in scene.still)
+    if scene.frames:
+        when = timing(pose, dosage)
+        shows = _schedule(len(scene.frames), when)
+        parts.append(f'<g class="fig-still" display="none">{still}</g>')
+        parts.append(
+            '<g class="fig-frames">'
+            + "".join(
+                '<g class="fig-frame" visibility="hidden">'
+                + "".join(group.svg(tf) for group in frame)
+                + _animate(show, when.cycle)
+                + "</g>"
+                for frame, show in zip(scene.frames, shows, strict=True)
+            )
+            + "</g>"
+        )
+    else:
+        parts.append(f'<g class="fig-still">{still}</g>')
     parts += [group.svg(tf) for group in scene.front]
     parts.append(
-        f'<line class="floor" x1="0" y1="{_fmt(FLOOR_Y)}" x2="{VIEW_W:.0f}" '
-        f'y2="{_fmt(FLOOR_Y)}" stroke="{FLOOR}" stroke-width="2"/>'
+        f'<line class="floor" x1="0" y1="{floor_y}" x2="{_fmt(view_w)}" y2="{floor_y}" '
+        f'stroke="{FLOOR}" stroke-width="{_fmt(FLOOR_W)}"/>'
     )
     if scene.arrows:
         parts.append(

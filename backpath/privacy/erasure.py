@@ -254,8 +254,11 @@ def personal_strings(patient: Patient, account: User | None) -> list[str]:
         patient.last_name,
         f"{patient.first_name} {patient.last_name}",
         patient.email,
+        patient.phone,
         patient.gp_name,
         patient.gp_practice,
+        patient.gp_phone,
+        patient.gp_address,
         patient.referrer,
         born.isoformat(),
         born.strftime("%d-%m-%Y"),
@@ -392,7 +395,8 @@ def erase(*, actor: User, patient: Patient) -> None:
     patient.first_name = ""
     patient.last_name = ERASED
     patient.date_of_birth = date(born.year, 7, 1)  # the year, for age at intake
-    patient.email = patient.gp_name = patient.gp_practice = patient.referrer = ""
+    patient.email = patient.phone = patient.referrer = ""
+    patient.gp_name = patient.gp_practice = patient.gp_phone = patient.gp_address = ""
     patient.user = None
     patient.save(
         update_fields=[
@@ -400,8 +404,11 @@ def erase(*, actor: User, patient: Patient) -> None:
             "last_name",
             "date_of_birth",
             "email",
+            "phone",
             "gp_name",
             "gp_practice",
+            "gp_phone",
+            "gp_address",
             "referrer",
             "user",
         ]

@@ -46,7 +46,11 @@ def exercise_page(exercise: Exercise, lang: Lang) -> dict[str, Any]:
     return {
         "id": exercise.id,
         "name": exercise.name(lang),
-        "picture": _data_uri(render_svg(exercise, title=exercise.name(lang), width=300, lang=lang)),
+        # The still picture: WeasyPrint draws no SMIL, so the frames would print on top of
+        # each other.
+        "picture": _data_uri(
+            render_svg(exercise, title=exercise.name(lang), width=300, lang=lang, animate=False)
+        ),
         "steps": getattr(exercise.instructions, lang.value),
         "feel": exercise.feel(lang),
         "mistakes": getattr(exercise.mistakes, lang.value),

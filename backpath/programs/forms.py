@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
@@ -13,6 +14,7 @@ from backpath.clinical.errors import ClinicalInputError
 from backpath.exercises.library import Category, Dosage, Equipment, library
 from backpath.exercises.programs import GradedQuota
 from backpath.programs.models import NOTE_MAX, REASON_MAX
+from backpath.programs.services import daily_max, unit_words
 from backpath.web.forms import OnceForm
 from backpath.web.i18n import text
 
@@ -189,4 +191,23 @@ class LogForm(forms.Form):
 
 
 class QuotaLogForm(forms.Form):
-    amount = forms.IntegerField(label=_("Today"), min_value=0, max_value=100_000)
+    """Today's graded activity, bounded per day by the quota's unit (``services.daily_max``).
+
+    Give the quota's ``unit``: without it the bound is the largest of any unit's.
+    """
+
+    amount = forms.IntegerField(label=_("Today"), min_value=0)
+
+    def __init__(self, *args: Any, unit: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = daily_max(unit)
+        field = self.fields["amount"]
+        assert isinstance(field, forms.IntegerField)
+        field.max_value = limit
+        field.validators.append(MaxValueValidator(limit))
+        field.widget.attrs["max"] = str(limit)
+        field.error_messages["max_value"] = (
+            _("At most %(limit)s %(unit)s a day.") % {"limit": limit, "unit": unit_words(unit)}
+            if unit
+            else _("At most %(limit)s a day.") % {"limit": limit}
+        )

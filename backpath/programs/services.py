@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backpath.accounts.models import User
 from backpath.care.audit import AuditAction, audit
@@ -157,14 +158,56 @@ def exercise_log(
     return log
 
 
+# The most of a graded activity one day can hold, per unit (backpath defaults): ten hours of
+# walking, about 35 km in steps. More is a typing error, and it would make the week's
+# quota look reached.
+DAILY_MAX = {"minutes": 600, "steps": 50_000, "repetitions": 1_000}
+
+
+def daily_max(unit: str | None) -> int:
+    """The day's maximum for ``unit``; for an unknown unit the largest of them."""
+    return DAILY_MAX.get(unit or "", max(DAILY_MAX.values()))
+
+
+def unit_words(unit: str) -> str:
+    return str(
+        {"minutes": _("minutes"), "steps": _("steps"), "repetitions": _("repetitions")}.get(
+            unit, unit
+        )
+    )
+
+
+class QuotaRefused(Exception):
+    """The day's total would pass the day's maximum; ``problem`` says so to the patient."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
 def quota_log(*, actor: User, episode: Episode, quota: Quota, day: date, amount: int) -> QuotaLog:
-    """Record the graded-activity minutes of one day; the same day again corrects it."""
+    """Add ``amount`` of the graded activity to the day: a second entry the same day adds to
+    the first (a walk in the morning and one in the evening), one row per day.
+
+    The day's total is bounded by ``daily_max`` of the quota's unit (``QuotaRefused``). The
+    day's row is locked while it is added to, so two entries at once both count.
+    """
     if day > timezone.localdate():
         raise ClinicalInputError("day", "cannot log a day in the future")
+    if amount < 0:
+        raise ClinicalInputError("amount", "cannot be negative")
+    limit = daily_max(quota.unit)
     with transaction.atomic(durable=True):
-        log, _created = QuotaLog.objects.update_or_create(
-            quota=quota, day=day, defaults={"amount": amount}
-        )
+        row, _created = QuotaLog.objects.get_or_create(quota=quota, day=day, defaults={"amount": 0})
+        log = QuotaLog.objects.select_for_update().get(pk=row.pk)
+        total = log.amount + amount
+        if total > limit:
+            raise QuotaRefused(
+                _("That makes %(total)s %(unit)s today; at most %(limit)s a day can be logged.")
+                % {"total": total, "unit": unit_words(quota.unit), "limit": limit}
+            )
+        log.amount = total
+        log.save(update_fields=["amount"])
         # A quota log has a numeric id; the audit names the program it belongs to.
         audit(actor, episode, AuditAction.QUOTA_LOG, quota.program_id)
     return log

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.auditlog.models import Action
@@ -30,8 +35,14 @@ from backpath.exercises.programs import (
 from backpath.interchange import assessment_from_record
 from backpath.programs import adherence_charts, booklets, services
 from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm, SuggestForm
-from backpath.programs.models import ExerciseLog, Program
-from backpath.programs.selectors import adherence
+from backpath.programs.models import Program
+from backpath.programs.selectors import (
+    BetweenVisitsState,
+    ExerciseToday,
+    TodayOverview,
+    adherence,
+    today_overview,
+)
 from backpath.web.decorators import clinician_required, patient_required
 from backpath.web.i18n import lang
 from backpath.web.pdf import pdf_throttle
@@ -228,63 +239,68 @@ def program_detail(request: AuthenticatedHttpRequest, episode_id: str) -> HttpRe
     )
 
 
+def _htmx(request: HttpRequest) -> bool:
+    """A request htmx sent (django-htmx's ``request.htmx``): it swaps in a part of the page."""
+    return bool(getattr(request, "htmx", False))
+
+
+# What the URLconf may pass in (``{"visits": between_visits}``): the between-visits state of
+# the app above this one, for the overview's diary, weekly check and questionnaires.
+VisitsFor = Callable[[Episode, date], BetweenVisitsState]
+
+
+def _overview(episode: Episode, visits: VisitsFor | None = None) -> TodayOverview:
+    day = timezone.localdate()
+    return today_overview(episode, day, lang(), visits(episode, day) if visits else None)
+
+
 @patient_required
-def today(request: AuthenticatedHttpRequest) -> HttpResponse:
+def today(request: AuthenticatedHttpRequest, visits: VisitsFor | None = None) -> HttpResponse:
+    """The patient's day: the overview of what is due, then one card per exercise (the first
+    one due and not yet logged open), the graded-activity quota and the timer."""
     user = request.user
     episode = current_episode(user)
-    program = services.current_program(episode) if episode else None
-    day = timezone.localdate()
+    overview = _overview(episode, visits) if episode else None
+    program = overview.program if overview else None
     # After discharge the last program is the patient's maintenance program (KNGF 2021 C.5).
     after_care = episode is not None and not episode.is_open
-    context: dict[str, Any] = {"program": program, "day": day, "after_care": after_care}
-    if program is not None:
-        items = list(program.items.all())
-        monday = day - timedelta(days=day.weekday())
-        logs = ExerciseLog.objects.filter(item__in=items, day__gte=monday, day__lte=day)
-        done_this_week: dict[Any, int] = {}
-        today_logs = {}
-        for log in logs:
-            if log.done:
-                done_this_week[log.item_id] = done_this_week.get(log.item_id, 0) + 1
-            if log.day == day:
-                today_logs[log.item_id] = log
-        language = lang()
-        context["pain_scale"] = range(11)
-        context["rows"] = [
-            {
-                "item": item,
-                "name": exercise.name(language),
-                "steps": getattr(exercise.instructions, language.value),
-                "feel": exercise.feel(language),
-                "done_this_week": done_this_week.get(item.id, 0),
-                "log": today_logs.get(item.id),
-            }
-            for item in items
-            if (exercise := library().get(item.exercise_id)) is not None
-        ]
-        quota = getattr(program, "quota", None)
-        if quota is not None:
-            start = services.week_start(quota, day)
-            done = sum(log.amount for log in quota.logs.filter(day__gte=start, day__lte=day))
-            context["quota"] = {
-                "quota": quota,
-                "target": services.graded(quota).target(services.quota_week(quota, day)),
-                "done": done,
-                "week": services.quota_week(quota, day),
-                "form": QuotaLogForm(),
-            }
+    context: dict[str, Any] = {
+        "overview": overview,
+        "program": program,
+        "day": timezone.localdate(),
+        "after_care": after_care,
+        "pain_scale": range(11),
+        # No ids: the field sits in its label, and htmx would "settle" a same-id element's
+        # attributes across a swap (its empty style="" then breaks the CSP).
+        "quota_form": QuotaLogForm(
+            auto_id=False, unit=overview.quota.quota.unit if overview and overview.quota else None
+        ),
+    }
     return render(request, "programs/today.html", context)
 
 
 @patient_required
 @require_POST
 def log_exercise(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Save one exercise for today. htmx gets the card back collapsed to "done" (with the
+    answer to a painful log), the next card opened and the overview's counts; a plain post
+    goes back to the page, to the card just logged."""
     user = request.user
     episode = current_episode(user)
     program = services.current_program(episode) if episode else None
     form = LogForm(request.POST)
     if program is None or not form.is_valid():
+        row = _posted_row(program, request.POST.get("item")) if _htmx(request) else None
+        if row is not None:
+            # The card again, open, with the problem: htmx swaps only a 200.
+            return render(
+                request,
+                "programs/_exercise_card.html",
+                {"row": replace(row, open=True), "pain_scale": range(11), "problem": True},
+            )
         messages.error(request, _("That did not work; choose done or skipped and try again."))
+        if _htmx(request):
+            return HttpResponseClientRedirect(reverse("today"))
         return redirect("today")
     # Only items of the patient's own current program: anything else is not theirs (404).
     item = program.items.filter(pk=form.cleaned_data["item"]).first()
@@ -299,31 +315,80 @@ def log_exercise(request: AuthenticatedHttpRequest) -> HttpResponse:
         pain=form.cleaned_data["pain"],
         difficulty=form.cleaned_data["difficulty"],
     )
-    return redirect("today")
+    overview = _overview(program.episode)
+    row = overview.row_for(item.pk)
+    if not _htmx(request) or row is None:
+        anchor = f"#exercise-{row.number}" if row else ""
+        return HttpResponseRedirect(reverse("today") + anchor)
+    following = overview.next_after(row)
+    return render(
+        request,
+        "programs/_log_answer.html",
+        {
+            "row": row,
+            "next": replace(following, open=True) if following else None,
+            # After a painful log the answer to it keeps the focus; otherwise the next card.
+            "focus_next": row.offer is None,
+            "overview": overview,
+            "pain_scale": range(11),
+        },
+    )
+
+
+def _posted_row(program: Program | None, raw: str | None) -> ExerciseToday | None:
+    """The card of the item posted, if it is in the patient's current program."""
+    if program is None:
+        return None
+    try:
+        item_id = uuid.UUID(str(raw))
+    except ValueError:
+        return None
+    return _overview(program.episode).row_for(item_id)
 
 
 @patient_required
 @require_POST
 def log_quota(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Add to today's graded activity; htmx gets the quota card and the overview's counts."""
     user = request.user
     episode = current_episode(user)
     program = services.current_program(episode) if episode else None
     quota = getattr(program, "quota", None) if program else None
     if quota is None:
         raise Http404
-    form = QuotaLogForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter a whole number from 0."))
-        return redirect("today")
     assert episode is not None  # a quota exists only on an episode's program
-    services.quota_log(
-        actor=user,
-        episode=episode,
-        quota=quota,
-        day=timezone.localdate(),
-        amount=form.cleaned_data["amount"],
+    form = QuotaLogForm(request.POST, auto_id=False, unit=quota.unit)
+    problem = None
+    if form.is_valid():
+        try:
+            services.quota_log(
+                actor=user,
+                episode=episode,
+                quota=quota,
+                day=timezone.localdate(),
+                amount=form.cleaned_data["amount"],
+            )
+        except services.QuotaRefused as refused:
+            problem = refused.problem
+    else:
+        # The field's own words: a whole number, or at most so much a day for the unit.
+        problem = str(form.errors["amount"][0]) if "amount" in form.errors else None
+        problem = problem or _("Enter a whole number from 0.")
+    if not _htmx(request):
+        if problem:
+            messages.error(request, problem)
+            return redirect("today")
+        return HttpResponseRedirect(reverse("today") + "#activity")
+    return render(
+        request,
+        "programs/_quota_answer.html",
+        {
+            "overview": _overview(episode),
+            "quota_form": form if problem else QuotaLogForm(auto_id=False, unit=quota.unit),
+            "saved": problem is None,
+            "problem": problem,
+        },
     )
-    return redirect("today")
 
 
 def _booklet_response(pdf: bytes) -> HttpResponse:

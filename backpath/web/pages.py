@@ -7,7 +7,7 @@ the home program), so no app below has to import another above it.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,10 @@ from backpath.care.access import access_episode, current_episode, log_list
 from backpath.care.forms import CloseForm, GpAnswerForm
 from backpath.care.models import Episode
 from backpath.followup.selectors import attention, between_visits, unresolved_red_flag
+from backpath.programs import views as programs_views
+from backpath.programs.selectors import today_overview
 from backpath.web.decorators import clinician_required, patient_required
+from backpath.web.i18n import lang
 
 
 @clinician_required
@@ -118,15 +121,25 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     episode = current_episode(user)
     record = selectors.episode_record(episode) if episode else None
     today = timezone.localdate()
+    state = between_visits(episode, today, record.plan) if episode and record else None
+    # What is due today, at the top: the between-visits state and the home program together.
+    overview = today_overview(episode, today, lang(), state) if episode else None
     return render(
         request,
         "portal/home.html",
         {
             "episode": episode,
             "record": record,
-            "state": (between_visits(episode, today, record.plan) if episode and record else None),
+            "state": state,
+            "overview": overview,
             "red_flag": unresolved_red_flag(episode) if episode else None,
-            "has_program": episode is not None and episode.programs.exists(),
+            "has_program": overview is not None and overview.program is not None,
             "next_evaluation": record.next_evaluation() if record else None,
         },
     )
+
+
+def today(request: HttpRequest) -> HttpResponseBase:
+    """Today: the home program (programs) with what is due between visits (followup), which
+    the programs app may not import; the view itself checks who may open it."""
+    return programs_views.today(request, visits=between_visits)

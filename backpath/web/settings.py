@@ -161,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backpath.accounts.sessions.idle_seconds",
+                "backpath.web.context.patient_navigation",
             ],
         },
     },

@@ -20,10 +20,15 @@ from backpath.learning import views as learning
 from backpath.prevention import views as prevention
 from backpath.programs import views as programs
 from backpath.reminders import views as reminders
-from backpath.web import pages
+from backpath.web import pages, pwa
 
 urlpatterns = [
     path("", accounts.home, name="home"),
+    # Installable and offline (public): at the root, so the worker's scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="web_manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
+    path("offline/saved/", pwa.offline, {"saved": True}, name="offline_saved"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", accounts.PasswordReset.as_view(), name="password_reset"),
@@ -105,7 +110,7 @@ urlpatterns = [
         programs.program_booklet,
         name="program_booklet",
     ),
-    path("me/today/", programs.today, name="today"),
+    path("me/today/", pages.today, name="today"),
     path("me/booklet/", programs.my_booklet, name="my_booklet"),
     path("me/today/exercise/", programs.log_exercise, name="log_exercise"),
     path("me/today/activity/", programs.log_quota, name="log_quota"),

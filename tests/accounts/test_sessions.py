@@ -20,6 +20,8 @@ def idle_for(client: Client, seconds: int) -> None:
 
 
 def test_staff_are_logged_out_after_30_idle_minutes(world: World) -> None:
+    world.claire.language = "en"
+    world.claire.save(update_fields=["language"])
     claire = world.client_for(world.claire)
     assert claire.get(reverse("dashboard")).status_code == 200
     idle_for(claire, 29 * 60)

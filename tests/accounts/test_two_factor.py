@@ -37,6 +37,8 @@ def logged_in_client(email: str) -> Client:
 def require(clinic: Clinic) -> None:
     clinic.require_staff_2fa = True
     clinic.save(update_fields=["require_staff_2fa"])
+    # The messages the tests read are the English ones.
+    User.objects.filter(clinic=clinic).update(language="en")
 
 
 def enrol(client: Client, user: User) -> list[str]:

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, get_resolver, resolve, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from backpath.accounts.models import Clinic, Role, User
@@ -466,11 +466,18 @@ def test_an_ipv4_mapped_client_address_verifies(world: World) -> None:
 
 # --- every read of a patient's data is logged ----------------------------------------------
 
-ROUTES = {
-    p.name: str(p.pattern)
-    for p in get_resolver().url_patterns
-    if isinstance(p, URLPattern) and p.name
-}
+def _routes(patterns: list[Any], prefix: str = "") -> dict[str, str]:
+    """Every named route with its full path pattern, through included URL lists."""
+    found: dict[str, str] = {}
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern) and pattern.name:
+            found[pattern.name] = prefix + str(pattern.pattern)
+        elif isinstance(pattern, URLResolver) and not pattern.namespace:
+            found |= _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+    return found
+
+
+ROUTES = _routes(get_resolver().url_patterns)
 
 
 def shows_patient_data(name: str) -> bool:

@@ -5,6 +5,7 @@ Shared by the care tests and the web-wide bad-input test.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -52,12 +53,17 @@ def questionnaire_post(episode: Episode, **overrides: Any) -> dict[str, Any]:
     return data
 
 
+# Each note says something of its own: a second note with the same content on the same day
+# is asked about before it is saved (``session_checks.same_note_today``).
+_NOTE_NUMBERS = itertools.count(1)
+
+
 def session_post(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "submission": str(uuid.uuid4()),
         "held_on": timezone.localdate().isoformat(),
         "pain_now": 4,
-        "subjective": "Better in the morning.",
+        "subjective": f"Better in the morning (note {next(_NOTE_NUMBERS)}).",
         "interventions": ["exercise_therapy"],
         "deviation_reason": "",
         "over_budget_reason": "",

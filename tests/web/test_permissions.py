@@ -281,6 +281,8 @@ def test_it_shows_the_clinical_content_read_only_to_staff(world: World, persona:
 def test_the_matrix_covers_every_url_of_the_app() -> None:
     covered = {name for name, _method, _url, _expected in MATRIX} | {"clinical_content"}
     own = {"home", "login", "logout", "invitation_accept", "set_language"}
+    # Public files of the installable app: no data, anonymous fetches them (tests/web/test_pwa.py).
+    own |= {"web_manifest", "service_worker", "offline", "offline_saved"}
     own |= {
         n for n in get_resolver().reverse_dict if isinstance(n, str) and n.startswith("password")
     }

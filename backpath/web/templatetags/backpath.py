@@ -186,11 +186,15 @@ def category_label(code: str) -> str:
 
 @register.filter
 def exercise_svg(exercise_id: str, width: int = 320) -> str:
-    """The exercise's picture, inline; the SVG is built from escaped text only."""
+    """The exercise's picture, inline; the SVG is built from escaped text only. Thumbnails
+    (narrower than 200) are still pictures: the frames would only add bytes."""
     exercise = library().get(exercise_id)
     if exercise is None:
         return ""
-    return mark_safe(render_svg(exercise, title=text(exercise.name), width=width, lang=lang()))
+    svg = render_svg(
+        exercise, title=text(exercise.name), width=width, lang=lang(), animate=width >= 200
+    )
+    return mark_safe(svg)
 
 
 @register.filter
