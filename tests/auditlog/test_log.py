@@ -466,6 +466,7 @@ def test_an_ipv4_mapped_client_address_verifies(world: World) -> None:
 
 # --- every read of a patient's data is logged ----------------------------------------------
 
+
 def _routes(patterns: list[Any], prefix: str = "") -> dict[str, str]:
     """Every named route with its full path pattern, through included URL lists."""
     found: dict[str, str] = {}
