@@ -122,7 +122,10 @@ INSTALLED_APPS = [
     "backpath.followup",
     "backpath.reminders",
     "backpath.privacy",
+    "backpath.api",
     "backpath.web",
+    # django-ninja: its bundled Swagger UI (static files, no CDN) for the API's docs page.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from django.urls import include, path
 from backpath.accounts import sessions
 from backpath.accounts import two_factor_views as two_step
 from backpath.accounts import views as accounts
+from backpath.api.api import api
 from backpath.care import access_log_views as access_log
 from backpath.care import content_views as content
 from backpath.care import intake_views as intake
@@ -134,6 +135,7 @@ urlpatterns = [
     path("me/access/", access_log.my_access, name="my_access"),
     path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),
     path("admin/clinical-content/", content.clinical_content, name="clinical_content"),
+    path("api/v1/", api.urls),
     path("", include("backpath.privacy.urls")),
     path("admin/", admin.site.urls),
 ]
