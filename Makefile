@@ -64,7 +64,8 @@ test: $(STAMP) system-packages
 	  echo "SKIPPED: the PostgreSQL run (no server on 127.0.0.1:5432 and none could be started)"; exit 0; }; \
 	echo "database tests again on PostgreSQL ($$url)"; \
 	DATABASE_URL=$$url $(BIN)/pytest tests/web tests/care tests/accounts tests/programs \
-	  tests/followup tests/learning tests/reminders tests/prevention -m "not browser"
+	  tests/followup tests/learning tests/reminders tests/prevention tests/auditlog \
+	  tests/privacy tests/api -m "not browser"
 
 # Re-extract the interface texts after changing templates or code; translate the new
 # entries in backpath/web/locale/nl/LC_MESSAGES/django.po, then `make messages` again.
