@@ -26,24 +26,13 @@ from backpath.care.session_checks import SessionDraft
 from backpath.exercises.library import Dosage
 from backpath.programs import services as program_services
 from backpath.programs.models import ExerciseLog
+from tests.browser import BROWSER, CHROMIUM, LAUNCH_ARGS
 from tests.personas import World, low_risk_answers, submit_intake
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="needs /usr/bin/chromium (apt install chromium)",
-    ),
-]
+pytestmark = BROWSER
+LAPTOP = {"width": 1366, "height": 768}
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-LAPTOP = {"width": 1366, "height": 768}
-LAUNCH_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"]
 
 MEASURE = """() => ({
   page: document.documentElement.scrollWidth - window.innerWidth,

@@ -27,37 +27,13 @@ from backpath.clinical.language import Lang
 from backpath.clinical.redflags import Action, Condition, red_flag_bank
 from backpath.web.demo_data import DEMO_PASSWORD, load_demo
 from backpath.web.templatetags.backpath import urgency_label
+from tests.browser import BROWSER, CHROMIUM, LAUNCH_ARGS, REPO
 from tests.personas import low_risk_answers
 
-# Playwright's sync API keeps an event loop in the test thread; Django's database calls from
-# that thread (fixtures, assertions) are still synchronous and safe. Read at each DB call, so
-# setting it here, before any fixture touches the database, is enough.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        # CI installs chromium; there a missing browser must fail the run, not skip it.
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="browser journeys need /usr/bin/chromium (apt install chromium)",
-    ),
-]
+pytestmark = BROWSER
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
-
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},

@@ -30,34 +30,12 @@ from backpath.followup.models import DiaryEntry
 from backpath.programs.models import ExerciseLog
 from backpath.programs.services import ItemDraft, program_publish
 from backpath.web.demo_data import DEMO_PASSWORD, load_demo
+from tests.browser import BROWSER, CHROMIUM, LAUNCH_ARGS, REPO
 
-# Playwright's sync API keeps an event loop in the test thread; the database calls from that
-# thread are synchronous and safe (as in test_journeys.py).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="browser journeys need /usr/bin/chromium (apt install chromium)",
-    ),
-]
+pytestmark = BROWSER
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
-
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
