@@ -19,7 +19,7 @@ from backpath.followup.models import (
     Sleep,
 )
 from backpath.followup.services import markable_flags
-from backpath.web.forms import OnceForm, yes_no_field
+from backpath.web.forms import DayOfEntry, OnceForm, yes_no_field
 from backpath.web.i18n import text
 
 ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
@@ -44,7 +44,7 @@ def _row(label: Any, choices: Any) -> forms.ChoiceField:
     )
 
 
-class DiaryForm(forms.ModelForm):  # type: ignore[type-arg]
+class DiaryForm(DayOfEntry, forms.ModelForm):  # type: ignore[type-arg]
     pain = _scale(_("Pain today, on average"), _("no pain"), _("worst pain imaginable"))
     exercises = _row(_("My exercises today"), ExercisesDone.choices)
     sleep = _row(_("Last night I slept"), Sleep.choices)

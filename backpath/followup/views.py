@@ -62,7 +62,9 @@ def diary(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DiaryForm(request.POST or None, instance=entry)
     if request.method == "POST":
         if form.is_valid():
-            services.diary_save(actor=user, episode=episode, day=today, values=form.cleaned_data)
+            values = {k: v for k, v in form.cleaned_data.items() if k != "day"}
+            day = form.cleaned_data["day"]
+            services.diary_save(actor=user, episode=episode, day=day, values=values)
             messages.success(request, _("Saved. Thank you!"))
             return redirect("portal_home")
         return render(request, "followup/diary.html", {"form": form}, status=400)

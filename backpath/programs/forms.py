@@ -15,7 +15,7 @@ from backpath.exercises.library import Category, Dosage, Equipment, library
 from backpath.exercises.programs import GradedQuota
 from backpath.programs.models import NOTE_MAX, REASON_MAX
 from backpath.programs.services import daily_max, unit_words
-from backpath.web.forms import OnceForm
+from backpath.web.forms import DayOfEntry, OnceForm
 from backpath.web.i18n import text
 
 
@@ -160,7 +160,7 @@ class SuggestForm(forms.Form):
     lrs_high_reactivity = forms.BooleanField(label=_("LRS with high reactivity"), required=False)
 
 
-class LogForm(forms.Form):
+class LogForm(DayOfEntry):
     item = forms.UUIDField(widget=forms.HiddenInput)
     done = forms.TypedChoiceField(
         choices=[("yes", _("Done")), ("no", _("Skipped"))],
@@ -190,7 +190,7 @@ class LogForm(forms.Form):
     )
 
 
-class QuotaLogForm(forms.Form):
+class QuotaLogForm(DayOfEntry):
     """Today's graded activity, bounded per day by the quota's unit (``services.daily_max``).
 
     Give the quota's ``unit``: without it the bound is the largest of any unit's.

@@ -310,7 +310,7 @@ def log_exercise(request: AuthenticatedHttpRequest) -> HttpResponse:
         actor=user,
         episode=program.episode,
         item=item,
-        day=timezone.localdate(),
+        day=form.cleaned_data["day"],
         done=form.cleaned_data["done"],
         pain=form.cleaned_data["pain"],
         difficulty=form.cleaned_data["difficulty"],
@@ -365,7 +365,7 @@ def log_quota(request: AuthenticatedHttpRequest) -> HttpResponse:
                 actor=user,
                 episode=episode,
                 quota=quota,
-                day=timezone.localdate(),
+                day=form.cleaned_data["day"],
                 amount=form.cleaned_data["amount"],
             )
         except services.QuotaRefused as refused:
