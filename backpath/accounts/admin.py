@@ -67,6 +67,19 @@ class ClinicAdmin(ClinicScopedAdmin):
     clinic_admin_can_change = True
     list_display = ("name", "city", "phone")
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Turning two-step login off or on changes who may reach patient data: logged.
+        if "require_staff_2fa" in form.changed_data:
+            record(
+                actor=_admin(request),
+                action=Action.PERMISSION_CHANGE,
+                detail="clinic.two_step_login",
+                clinic_id=obj.pk,
+                object_type="clinic",
+                object_id=obj.pk,
+            )
+
 
 @admin.register(User)
 class UserAdmin(ClinicScopedAdmin, BaseUserAdmin):  # type: ignore[type-arg]

@@ -151,3 +151,16 @@ def test_a_wrong_code_slows_down_the_next_try(world: World) -> None:
     # The right code at once is refused too: the device waits before it checks again.
     right = client.post(reverse("two_factor_verify"), {"code": code_for(device, step_offset=1)})
     assert right.status_code == 400
+
+
+def test_a_clinic_admin_switching_it_is_in_the_access_log(world: World) -> None:
+    xavier = world.client_for(world.xavier)
+    clinic = world.clinic_x  # off in the personas
+    change = f"/admin/accounts/clinic/{clinic.pk}/change/"
+    data = {"name": clinic.name, "city": "", "phone": "", "require_staff_2fa": "on"}
+    assert xavier.post(change, data).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.require_staff_2fa
+    xavier.post(change, data)  # saved again unchanged: nothing to log
+    entries = AccessEntry.objects.filter(actor=world.xavier, detail="clinic.two_step_login")
+    assert entries.count() == 1

@@ -7,7 +7,6 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +14,8 @@ from django.test import Client
 
 from backpath.web.middleware import CSP
 from tests.api.conftest import Keys, bearer
+from tests.browser import CHROMIUM, LAUNCH_ARGS
 from tests.personas import World
-
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"]
 
 
 def test_the_schema_is_openapi_3_1_with_every_operation_and_problem_responses(
@@ -100,7 +97,6 @@ def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists() and not os.environ.get("CI"):
         pytest.skip("the docs page check needs /usr/bin/chromium (apt install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield browser

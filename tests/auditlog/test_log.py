@@ -271,9 +271,10 @@ def test_postgres_refuses_a_raw_delete(db: None) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "KNOWN LIMITATION (docs/safety): the trigger refuses UPDATE and DELETE row by row;"
-        " TRUNCATE (table owner only) is not refused, because Django's flush uses it. An"
-        " emptied log is found by comparing verify's last hash with a copy kept elsewhere"
+        "KNOWN LIMITATION (README, Security and privacy): the trigger refuses UPDATE and"
+        " DELETE row by row; TRUNCATE (table owner only) is not refused, because Django's"
+        " flush uses it. An emptied log is found by comparing verify's last hash with a copy"
+        " kept elsewhere"
     ),
 )
 def test_postgres_refuses_a_truncate(db: None) -> None:
@@ -495,19 +496,8 @@ NOT_PATIENT_DATA = {
     "reminder_settings": "account settings",
 }
 
-# Views that show patient data but write no entry: bugs, kept in the test as expected failures.
-KNOWN_UNLOGGED: dict[str, str] = {}
-
 READ_VIEWS = [
-    pytest.param(
-        name,
-        persona,
-        url,
-        id=f"{name}-{persona}",
-        marks=[pytest.mark.xfail(strict=True, reason=KNOWN_UNLOGGED[name])]
-        if name in KNOWN_UNLOGGED
-        else [],
-    )
+    pytest.param(name, persona, url, id=f"{name}-{persona}")
     for name, method, url, expected in MATRIX
     if method == "get" and shows_patient_data(name) and name not in NOT_PATIENT_DATA
     for persona, outcome in expected.items()
@@ -518,7 +508,7 @@ PRINTED = {"letter_pdf", "program_booklet", "my_booklet"}
 
 def test_the_exclusions_are_views_the_rule_catches() -> None:
     gets = {name for name, method, _url, _expected in MATRIX if method == "get"}
-    for name in NOT_PATIENT_DATA | KNOWN_UNLOGGED.keys():
+    for name in NOT_PATIENT_DATA:
         assert name in gets, name
         assert shows_patient_data(name), name
     read = {param.values[0] for param in READ_VIEWS}
