@@ -71,7 +71,14 @@ from backpath.learning.models import ModuleRead
 from backpath.prevention.models import PreventionCheck
 from backpath.privacy.holdings import HOLDINGS
 from backpath.privacy.models import ErasureRequest
-from backpath.programs.models import ExerciseLog, Program, ProgramItem, Quota, QuotaLog
+from backpath.programs.models import (
+    ExerciseLog,
+    Program,
+    ProgramItem,
+    Quota,
+    QuotaEntry,
+    QuotaLog,
+)
 from backpath.reminders.models import ReminderSent, ReminderSettings
 
 ERASED = "[erased]"
@@ -144,6 +151,7 @@ RULES: dict[type[models.Model], dict[str, Rule]] = {
     Quota: {"activity": MARK, "unit": KEEP},
     ExerciseLog: {},
     QuotaLog: {},
+    QuotaEntry: {},
     DiaryEntry: {"exercises": KEEP, "sleep": KEEP},
     RedFlagCheck: {
         "kind": KEEP,

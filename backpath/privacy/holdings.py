@@ -37,7 +37,14 @@ from backpath.followup.models import (
 from backpath.learning.models import ModuleRead
 from backpath.prevention.models import PreventionCheck
 from backpath.privacy.models import ErasureRequest
-from backpath.programs.models import ExerciseLog, Program, ProgramItem, Quota, QuotaLog
+from backpath.programs.models import (
+    ExerciseLog,
+    Program,
+    ProgramItem,
+    Quota,
+    QuotaEntry,
+    QuotaLog,
+)
 from backpath.reminders.models import ReminderSent, ReminderSettings
 
 if TYPE_CHECKING:
@@ -72,6 +79,12 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("activity_quotas", _("Graded activity"), Quota, "program__episode__patient"),
     Holding("exercise_logs", _("Exercises done"), ExerciseLog, "item__program__episode__patient"),
     Holding("activity_logs", _("Activity done"), QuotaLog, "quota__program__episode__patient"),
+    Holding(
+        "activity_entries",
+        _("Activity entries"),
+        QuotaEntry,
+        "log__quota__program__episode__patient",
+    ),
     Holding("diary", _("Diary"), DiaryEntry, "episode__patient"),
     Holding("safety_checks", _("Safety checks and flare-ups"), RedFlagCheck, "episode__patient"),
     Holding(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -160,7 +161,16 @@ class SuggestForm(forms.Form):
     lrs_high_reactivity = forms.BooleanField(label=_("LRS with high reactivity"), required=False)
 
 
-class LogForm(DayOfEntry):
+class EntryForm(DayOfEntry):
+    """A patient's entry, with the ``submission`` id it was saved under: the page gives one,
+    and on the phone offline.js makes a new one for each save, which stays with the entry
+    when it waits offline, so sending it again counts it once. Not required: a page kept
+    on a phone from before the id existed still saves (once per day for an exercise)."""
+
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+
+class LogForm(EntryForm):
     item = forms.UUIDField(widget=forms.HiddenInput)
     done = forms.TypedChoiceField(
         choices=[("yes", _("Done")), ("no", _("Skipped"))],
@@ -190,7 +200,7 @@ class LogForm(DayOfEntry):
     )
 
 
-class QuotaLogForm(DayOfEntry):
+class QuotaLogForm(EntryForm):
     """Today's graded activity, bounded per day by the quota's unit (``services.daily_max``).
 
     Give the quota's ``unit``: without it the bound is the largest of any unit's.

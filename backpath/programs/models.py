@@ -111,6 +111,10 @@ class ExerciseLog(models.Model):
     pain = models.PositiveSmallIntegerField(null=True, blank=True)  # NPRS 0-10 during/after
     difficulty = models.PositiveSmallIntegerField(null=True, blank=True)  # 1 easy .. 5 too hard
     logged_at = models.DateTimeField(default=timezone.now)
+    # The submission id of the entry that last set this day (made when the patient saved it,
+    # kept with it when the phone sends it late): that entry sent again changes nothing. The
+    # phone sends what it kept in order, so an older entry never arrives after a newer one.
+    submission = models.UUIDField(unique=True, null=True, editable=False)
 
     class Meta:
         ordering = ("day",)
@@ -131,7 +135,8 @@ class ExerciseLog(models.Model):
 
 
 class QuotaLog(models.Model):
-    """How much of the activity the patient did on a day (minutes, steps ...)."""
+    """How much of the activity the patient did on a day (minutes, steps ...): the sum of the
+    day's entries (``QuotaEntry``)."""
 
     quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="logs")
     day = models.DateField()
@@ -145,3 +150,23 @@ class QuotaLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quota} {self.day}: {self.amount}"
+
+
+class QuotaEntry(models.Model):
+    """One entry added to a day's activity (a walk in the morning, one in the evening).
+
+    Entries add up, so sending one twice would count it twice: its ``submission`` id, made
+    when the patient saved it, lets the same entry sent again (a retry, the phone sending
+    what it kept offline) count once.
+    """
+
+    log = models.ForeignKey(QuotaLog, on_delete=models.CASCADE, related_name="entries")
+    amount = models.PositiveIntegerField()
+    submission = models.UUIDField(unique=True, null=True, editable=False)
+    logged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("logged_at",)
+
+    def __str__(self) -> str:
+        return f"{self.log}: +{self.amount}"

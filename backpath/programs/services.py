@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,14 @@ from backpath.care.submissions import once, record_for_submission
 from backpath.clinical.errors import ClinicalInputError
 from backpath.exercises.library import Dosage, library
 from backpath.exercises.programs import GradedQuota
-from backpath.programs.models import ExerciseLog, Program, ProgramItem, Quota, QuotaLog
+from backpath.programs.models import (
+    ExerciseLog,
+    Program,
+    ProgramItem,
+    Quota,
+    QuotaEntry,
+    QuotaLog,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,19 +151,30 @@ def exercise_log(
     done: bool,
     pain: int | None,
     difficulty: int | None,
+    submission: uuid.UUID | None = None,
 ) -> ExerciseLog:
     """Record one exercise of ``episode``'s program for one day; the same day again corrects
-    it. Audited like every write."""
+    it. An entry already saved under its ``submission`` id (sent again by the phone) changes
+    nothing. Audited like every write."""
     if day > timezone.localdate():
         raise ClinicalInputError("day", "cannot log a day in the future")
-    with transaction.atomic(durable=True):
-        log, _created = ExerciseLog.objects.update_or_create(
-            item=item,
-            day=day,
-            defaults={"done": done, "pain": pain, "difficulty": difficulty},
-        )
-        audit(actor, episode, AuditAction.EXERCISE_LOG, log.id)
-    return log
+
+    def write() -> ExerciseLog:
+        with transaction.atomic(durable=True):
+            log, _created = ExerciseLog.objects.update_or_create(
+                item=item,
+                day=day,
+                defaults={
+                    "done": done,
+                    "pain": pain,
+                    "difficulty": difficulty,
+                    "submission": submission,
+                },
+            )
+            audit(actor, episode, AuditAction.EXERCISE_LOG, log.id)
+        return log
+
+    return once(lambda: record_for_submission(ExerciseLog, submission, item=item), write)
 
 
 # The most of a graded activity one day can hold, per unit (backpath defaults): ten hours of
@@ -185,29 +204,60 @@ class QuotaRefused(Exception):
         self.problem = problem
 
 
-def quota_log(*, actor: User, episode: Episode, quota: Quota, day: date, amount: int) -> QuotaLog:
+def quota_entry_stored(quota: Quota, submission: uuid.UUID | None) -> QuotaLog | None:
+    """The day an entry with this submission id was added to, if it was (it counts once).
+
+    The id must belong to this quota: an id of another patient's entry is a tampered form."""
+    if submission is None:
+        return None
+    entry = QuotaEntry.objects.select_related("log").filter(submission=submission).first()
+    if entry is None:
+        return None
+    if entry.log.quota_id != quota.pk:
+        raise SuspiciousOperation("a form's submission id was reused elsewhere")
+    return entry.log
+
+
+def quota_log(
+    *,
+    actor: User,
+    episode: Episode,
+    quota: Quota,
+    day: date,
+    amount: int,
+    submission: uuid.UUID | None = None,
+) -> QuotaLog:
     """Add ``amount`` of the graded activity to the day: a second entry the same day adds to
-    the first (a walk in the morning and one in the evening), one row per day.
+    the first (a walk in the morning and one in the evening), one row per day with an entry
+    (``QuotaEntry``) for each addition.
 
     The day's total is bounded by ``daily_max`` of the quota's unit (``QuotaRefused``). The
-    day's row is locked while it is added to, so two entries at once both count.
+    day's row is locked while it is added to, so two entries at once both count; the same
+    entry twice (its ``submission`` id, a retry or the phone sending what it kept) counts once.
     """
     if day > timezone.localdate():
         raise ClinicalInputError("day", "cannot log a day in the future")
     if amount < 0:
         raise ClinicalInputError("amount", "cannot be negative")
     limit = daily_max(quota.unit)
-    with transaction.atomic(durable=True):
-        row, _created = QuotaLog.objects.get_or_create(quota=quota, day=day, defaults={"amount": 0})
-        log = QuotaLog.objects.select_for_update().get(pk=row.pk)
-        total = log.amount + amount
-        if total > limit:
-            raise QuotaRefused(
-                _("That makes %(total)s %(unit)s today; at most %(limit)s a day can be logged.")
-                % {"total": total, "unit": unit_words(quota.unit), "limit": limit}
+
+    def write() -> QuotaLog:
+        with transaction.atomic(durable=True):
+            row, _created = QuotaLog.objects.get_or_create(
+                quota=quota, day=day, defaults={"amount": 0}
             )
-        log.amount = total
-        log.save(update_fields=["amount"])
-        # A quota log has a numeric id; the audit names the program it belongs to.
-        audit(actor, episode, AuditAction.QUOTA_LOG, quota.program_id)
-    return log
+            log = QuotaLog.objects.select_for_update().get(pk=row.pk)
+            total = log.amount + amount
+            if total > limit:
+                raise QuotaRefused(
+                    _("That makes %(total)s %(unit)s today; at most %(limit)s a day can be logged.")
+                    % {"total": total, "unit": unit_words(quota.unit), "limit": limit}
+                )
+            log.amount = total
+            log.save(update_fields=["amount"])
+            QuotaEntry.objects.create(log=log, amount=amount, submission=submission)
+            # A quota log has a numeric id; the audit names the program it belongs to.
+            audit(actor, episode, AuditAction.QUOTA_LOG, quota.program_id)
+        return log
+
+    return once(lambda: quota_entry_stored(quota, submission), write)

@@ -314,6 +314,7 @@ def log_exercise(request: AuthenticatedHttpRequest) -> HttpResponse:
         done=form.cleaned_data["done"],
         pain=form.cleaned_data["pain"],
         difficulty=form.cleaned_data["difficulty"],
+        submission=form.cleaned_data["submission"],
     )
     overview = _overview(program.episode)
     row = overview.row_for(item.pk)
@@ -367,6 +368,7 @@ def log_quota(request: AuthenticatedHttpRequest) -> HttpResponse:
                 quota=quota,
                 day=form.cleaned_data["day"],
                 amount=form.cleaned_data["amount"],
+                submission=form.cleaned_data["submission"],
             )
         except services.QuotaRefused as refused:
             problem = refused.problem

@@ -1,17 +1,21 @@
 """Publishing a program twice at the same moment publishes one version; the patient's logs
-of one day stay one row. See ``tests/care/test_races.py`` for how the races are played."""
+of one day stay one row, and an entry sent again (the same submission id) counts once.
+See ``tests/care/test_races.py`` for how the races are played."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from backpath.exercises.library import library
+from backpath.exercises.programs import GradedQuota
 from backpath.programs import services
-from backpath.programs.models import ExerciseLog, Program
+from backpath.programs.models import ExerciseLog, Program, Quota, QuotaEntry, QuotaLog
 from tests.care.test_races import (
     THREADS,
     at_once,
@@ -114,3 +118,144 @@ def test_an_exercise_logged_eight_times_at_once_is_one_log(world: World) -> None
     answers = at_once(logged_in(world.amy, THREADS), reverse("log_exercise"), data)
     assert {status for status, _to in answers} == {302}
     assert ExerciseLog.objects.get(item=item).pain == 3
+
+
+# An entry the phone sends again (its answer was lost, or it waited offline) carries the
+# submission id it was saved under: it counts once. Two entries are two ids.
+
+
+def quota_of(world: World) -> Quota:
+    program = services.program_publish(
+        actor=world.claire,
+        episode=world.amy_episode,
+        items=bridge(),
+        quota=GradedQuota.from_baseline("walking", "minutes", 60, 150, 6),
+        note="",
+        reason="",
+        submission=uuid.uuid4(),
+    )
+    return Quota.objects.get(program=program)
+
+
+def test_an_activity_entry_sent_again_counts_once(world: World) -> None:
+    quota_of(world)
+    amy = world.client_for(world.amy)
+    entry = {"amount": "30", "submission": str(uuid.uuid4())}
+    second = {"amount": "30", "submission": str(uuid.uuid4())}
+
+    for data in (entry, entry, second, entry):
+        assert amy.post(reverse("log_quota"), data).status_code == 302
+
+    log = QuotaLog.objects.get()
+    assert log.amount == 60
+    assert sorted(e.amount for e in log.entries.all()) == [30, 30]
+    assert audited("quota.log") == 2
+
+
+def test_an_activity_entry_sent_twice_at_once_counts_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quota = quota_of(world)
+    submission = uuid.uuid4()
+    today = timezone.localdate()
+
+    def add() -> QuotaLog:
+        return services.quota_log(
+            actor=world.amy,
+            episode=world.amy_episode,
+            quota=quota,
+            day=today,
+            amount=20,
+            submission=submission,
+        )
+
+    first = add()
+    # The other request's entry is not committed yet when this one looks: its insert meets
+    # the unique id, and it answers with the day the first one stored.
+    real = services.quota_entry_stored
+    missed: list[bool] = []
+
+    def late(*args: Any) -> QuotaLog | None:
+        if not missed:
+            missed.append(True)
+            return None
+        return real(*args)
+
+    monkeypatch.setattr(services, "quota_entry_stored", late)
+    assert add() == first
+    assert QuotaLog.objects.get().amount == 20
+    assert QuotaEntry.objects.count() == 1
+
+
+def test_a_submission_id_of_another_patients_activity_is_refused(world: World) -> None:
+    quota_of(world)
+    submission = uuid.uuid4()
+    world.client_for(world.amy).post(
+        reverse("log_quota"), {"amount": "30", "submission": str(submission)}
+    )
+    other = services.program_publish(
+        actor=world.claire,
+        episode=world.ben_episode,
+        items=bridge(),
+        quota=GradedQuota.from_baseline("walking", "minutes", 60, 150, 6),
+        note="",
+        reason="",
+        submission=uuid.uuid4(),
+    )
+
+    answer = world.client_for(world.ben).post(
+        reverse("log_quota"), {"amount": "30", "submission": str(submission)}
+    )
+
+    assert answer.status_code == 400
+    assert not QuotaLog.objects.filter(quota__program=other).exists()
+
+
+def test_an_exercise_entry_sent_again_after_a_newer_one_changes_nothing(world: World) -> None:
+    program = publish(world, uuid.uuid4())
+    item = program.items.get()
+    amy = world.client_for(world.amy)
+    done = {"item": str(item.id), "done": "yes", "pain": "3", "submission": str(uuid.uuid4())}
+    skipped = {"item": str(item.id), "done": "no", "pain": "", "submission": str(uuid.uuid4())}
+
+    for data in (done, skipped, skipped):
+        assert amy.post(reverse("log_exercise"), data).status_code == 302
+
+    log = ExerciseLog.objects.get(item=item)
+    assert (log.done, log.pain) == (False, None)
+    assert audited("exercise.log") == 2
+
+
+def test_an_exercise_entry_sent_twice_at_once_is_one_log(
+    world: World, late_lookup: Callable[[str], None]
+) -> None:
+    item = publish(world, uuid.uuid4()).items.get()
+    submission = uuid.uuid4()
+
+    def log() -> ExerciseLog:
+        return services.exercise_log(
+            actor=world.amy,
+            episode=world.amy_episode,
+            item=item,
+            day=timezone.localdate(),
+            done=True,
+            pain=2,
+            difficulty=None,
+            submission=submission,
+        )
+
+    first = log()
+    late_lookup("backpath.programs.services")
+    assert log() == first
+    assert ExerciseLog.objects.get().submission == submission
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_activity_entry_posted_eight_times_at_once_counts_once(world: World) -> None:
+    quota_of(world)
+    data = {"amount": "25", "submission": str(uuid.uuid4())}
+    answers = at_once(logged_in(world.amy, THREADS), reverse("log_quota"), data)
+    assert {status for status, _to in answers} == {302}
+    assert QuotaLog.objects.get().amount == 25
+    assert QuotaEntry.objects.count() == 1

@@ -26,8 +26,9 @@ from backpath.accounts.models import User
 from backpath.auditlog.models import AccessEntry
 from backpath.care.models import Episode
 from backpath.exercises.library import Dosage
+from backpath.exercises.programs import GradedQuota
 from backpath.followup.models import DiaryEntry
-from backpath.programs.models import ExerciseLog
+from backpath.programs.models import ExerciseLog, QuotaEntry, QuotaLog
 from backpath.programs.services import ItemDraft, program_publish
 from backpath.web.demo_data import DEMO_PASSWORD, load_demo
 from tests.browser import BROWSER, CHROMIUM, LAUNCH_ARGS, REPO
@@ -235,6 +236,83 @@ def test_logs_made_offline_arrive_once_when_back_online(carla: Episode, phone: A
     assert settled(lambda: sum(received())) == 2
     assert received() == (1, 1)
     assert page.evaluate(QUEUE_LENGTH) == 0
+
+
+# The queue's entries as they are (URL, body with its submission id, ...), and put back.
+QUEUE_ENTRIES = """() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("backpath-offline");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+        const read = open.result.transaction("queue").objectStore("queue").getAll();
+        read.onsuccess = () => resolve(read.result);
+    };
+})"""
+QUEUE_PUT_BACK = """(entries) => new Promise((resolve, reject) => {
+    const open = indexedDB.open("backpath-offline");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+        const tx = open.result.transaction("queue", "readwrite");
+        for (const entry of entries) tx.objectStore("queue").put(entry);
+        tx.oncomplete = () => resolve(entries.length);
+        tx.onerror = () => reject(tx.error);
+    };
+})"""
+
+
+def test_two_walks_saved_offline_count_twice_and_an_entry_sent_again_counts_once(
+    carla: Episode, phone: Any
+) -> None:
+    """The activity adds up: two entries saved offline from the same kept page are two
+    (each save gets its own submission id), and an entry the phone sends a second time
+    (its answer was lost on the way back) is not added again."""
+    program_publish(
+        actor=User.objects.get(email="sanne@delinde.example"),
+        episode=carla,
+        items=[ItemDraft("bridge", Dosage(sets=2, reps=10), 7)],
+        quota=GradedQuota.from_baseline("walking", "minutes", 60, 150, 6),
+        note="",
+        reason="Walking added.",
+        submission=None,
+    )
+    today = timezone.localdate()
+
+    def walked() -> int:
+        log = QuotaLog.objects.filter(quota__program__episode=carla, day=today).first()
+        return log.amount if log else 0
+
+    page = phone.new_page()
+    log_in_and_wait_for_the_worker(page)
+    page.goto("/me/today/")
+    banner = page.locator("#offline-status")
+    expect(banner).to_have_attribute("data-waiting", "0")
+
+    phone.set_offline(True)
+    for minutes in ("30", "20"):
+        page.fill("#activity input[name=amount]", minutes)
+        page.locator("#activity button[type=submit]").click()
+        expect(banner).to_have_attribute("data-waiting", "1" if minutes == "30" else "2")
+    kept = page.evaluate(QUEUE_ENTRIES)
+    ids = {re.search(r"submission=([0-9a-f-]{36})", entry["body"]).group(1) for entry in kept}
+    assert len(ids) == 2
+    assert settled(walked) == 0
+
+    phone.set_offline(False)
+    expect(banner).to_have_attribute("data-waiting", "0", timeout=20_000)
+    assert settled(walked) == 50
+
+    # The same two entries once more, as if their answers had been lost: they count once.
+    page.evaluate(QUEUE_PUT_BACK, kept)
+    page.evaluate(
+        """() => navigator.serviceWorker.controller.postMessage(
+            {type: "online", lang: document.documentElement.lang})"""
+    )
+    for _attempt in range(100):
+        if page.evaluate(QUEUE_LENGTH) == 0:
+            break
+        page.wait_for_timeout(200)
+    assert page.evaluate(QUEUE_LENGTH) == 0  # sent and answered, not kept
+    assert settled(walked) == 50
+    assert QuotaEntry.objects.filter(log__quota__program__episode=carla).count() == 2
 
 
 def test_logging_out_deletes_the_pages_kept_on_the_phone(carla: Episode, phone: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -208,3 +209,9 @@ def reading_progress(record: Any) -> str:
     """'read of open' education modules, for the clinician's episode page."""
     read, opened = module_progress(record.episode, record.plan)
     return _("%(read)s of %(open)s modules read") % {"read": read, "open": opened}
+
+
+@register.simple_tag
+def submission_id() -> str:
+    """A new id for a form that saves an entry (``programs.forms.EntryForm``)."""
+    return str(uuid.uuid4())

@@ -8,6 +8,22 @@
  */
 (function () {
   "use strict";
+  // An entry that adds up (the activity) or may be sent again: each save gets a new id
+  // before the form is sent (capture phase: before htmx reads the form), so two walks
+  // saved from the same page kept on the phone count twice, and the same entry sent
+  // again by the worker (it keeps the body, id included) counts once. Without
+  // crypto.randomUUID (not a secure context) the page's own id stays.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || !window.crypto || !crypto.randomUUID) return;
+      const id = form.querySelector("input[data-fresh-submission]");
+      if (id) id.value = crypto.randomUUID();
+    },
+    true,
+  );
+
   const banner = document.getElementById("offline-status");
   if (!banner || !("serviceWorker" in navigator)) return;
   const text = banner.dataset;
