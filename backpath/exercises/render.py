@@ -1132,6 +1132,7 @@ def render_svg(
     width: int = 320,
     lang: Lang = Lang.EN,
     animate: bool = True,
+    dosage: Dosage | None = None,
 ) -> str:
     """The exercise as a standalone SVG, cropped to the figure: the movement animated, and a
     still picture (end position solid, start faint, arrows for ``moves``) for figures.css to
@@ -1140,10 +1141,13 @@ def render_svg(
     ``title`` (default: the English name) becomes the SVG's ``<title>``; ``width`` is the
     displayed width in pixels of the box the picture fits in (4:3, keeping the picture's
     shape). ``animate=False`` draws the still picture only (for print: PDF renderers do not
-    play SMIL). Every id in the SVG is unique, so several illustrations can be inlined in one
-    page. No script, no style element or attribute, no link: the pages' CSP holds.
+    play SMIL). ``dosage``: the one prescribed, when it differs from the exercise's own (a
+    program's item): the animation holds the end position for its hold time. Every id in the
+    SVG is unique, so several illustrations can be inlined in one page. No script, no style
+    element or attribute, no link: the pages' CSP holds.
     """
-    pose, default_title, extras, dosage = _pose_of(exercise_or_pose)
+    pose, default_title, extras, own_dosage = _pose_of(exercise_or_pose)
+    dosage = dosage or own_dosage
     scene = _layout(pose, extras, animate)
     x0, y0, x1, y1 = bounds(scene.items())
     tf = (SCALE, SCALE * (MARGIN - x0), SCALE * (MARGIN - y0))

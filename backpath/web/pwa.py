@@ -44,11 +44,12 @@ ICONS: tuple[dict[str, str], ...] = (
 )
 
 # What a patient's page needs without a connection: the styles, the scripts (htmx for
-# Today's forms, the timer, this module's own), the icons.
+# Today's forms, the timer, the pictures' stop box, this module's own), the icons.
 SHELL_STATIC = (
     "backpath/app.css",
     "backpath/offline.js",
     "backpath/timer.js",
+    "backpath/figures.js",
     "django_htmx/htmx-2.min.js",
     "backpath/icons/icon.svg",
     "backpath/icons/icon-192.png",

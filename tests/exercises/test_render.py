@@ -62,8 +62,8 @@ POSES = {
 }
 
 
-def svg_of(subject: object, animate: bool = True) -> ET.Element:
-    svg = render_svg(subject, animate=animate)  # type: ignore[arg-type]
+def svg_of(subject: object, animate: bool = True, dosage: Dosage | None = None) -> ET.Element:
+    svg = render_svg(subject, animate=animate, dosage=dosage)  # type: ignore[arg-type]
     return ET.fromstring(svg)
 
 
@@ -560,6 +560,14 @@ class TestTheAnimation:
         assert all(f'dur="{expected:g}s"' in ET.tostring(f, encoding="unicode") for f in shown)
         assert shown_for(shown[-1]) == pytest.approx(20, abs=0.01)
         assert shown_for(shown[0]) == pytest.approx(PAUSE_SECONDS, abs=0.01)
+
+    def test_a_prescribed_hold_times_the_picture_instead_of_the_exercises_own(self) -> None:
+        knees = library()["knees_to_chest"]
+        shown = frames(svg_of(knees, dosage=Dosage(hold_seconds=45, reps=3)))
+        assert shown_for(shown[-1]) == pytest.approx(45, abs=0.01)
+        bracing = library()["abdominal_bracing"]
+        _relaxed, braced = frames(svg_of(bracing, dosage=Dosage(hold_seconds=8, reps=10)))
+        assert shown_for(braced) == pytest.approx(8, abs=0.01)
 
     def test_it_pauses_briefly_when_the_dosage_holds_nothing(self) -> None:
         bridge = library()["bridge"]

@@ -3,6 +3,7 @@ timer's steps, the answer to a painful log, and the clinician's line about it.""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -411,3 +412,20 @@ def test_today_answers_in_fixed_queries_whatever_the_exercises_and_logs(
 
     same_count(amy, reverse("today"), count, django_assert_num_queries)
     assert len(overview_of(amy.get(reverse("today"))).exercises) == 4
+
+
+def test_the_picture_holds_as_long_as_the_program_says_and_can_be_stopped(
+    world: World, amy: Client
+) -> None:
+    """The item's hold (45 s), not the library's default, times the picture; a moving
+    picture has its stop box (WCAG 2.2.2)."""
+    assert library()["knees_to_chest"].dosage.hold_seconds != 45
+    publish(world, [("knees_to_chest", Dosage(hold_seconds=45, reps=3), 7)])
+
+    page = html(amy.get(reverse("today")))
+
+    start = page.index('<div class="exercise-picture">')
+    picture = page[start : page.index("</label>", start)]
+    assert set(re.findall(r'<animate [^>]*dur="([0-9.]+)s"', picture)) == {"48.6"}
+    # a 0.6 s pause, 1.5 s there and 1.5 s back, and the prescribed 45 s hold
+    assert '<input type="checkbox" class="fig-stop__box">' in picture

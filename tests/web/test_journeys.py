@@ -398,6 +398,19 @@ def test_home_program_built_by_the_clinician_and_done_on_a_phone(demo: Demo) -> 
     expect(cards.first.locator("svg")).to_be_visible()
     demo.shot(phone, "05-today-phone.png")
     first = cards.first
+    # The picture moves in a loop; its box stops it (the still picture instead), for every
+    # picture, and the choice stays on the next page.
+    picture = first.locator(".exercise-picture")
+    if not picture.locator(".fig-stop").is_visible():
+        first.locator("summary").click()
+    expect(picture.locator(".fig-frames")).to_be_visible()
+    picture.locator(".fig-stop").click()
+    expect(picture.locator(".fig-frames")).to_be_hidden()
+    expect(picture.locator(".fig-still")).to_be_visible()
+    assert phone.locator("input.fig-stop__box:not(:checked)").count() == 0
+    phone.reload()
+    expect(phone.locator("input.fig-stop__box").first).to_be_checked()
+    phone.locator("input.fig-stop__box").first.uncheck()
     first.locator("input[name=done][value=yes]").check()
     first.locator("select[name=pain]").select_option("2")
     first.locator("button[type=submit]").click()

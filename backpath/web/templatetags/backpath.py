@@ -22,7 +22,7 @@ from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import Action, red_flag_bank
 from backpath.clinical.stratification import PROFILE_LABELS, Profile, prognostic_factors
 from backpath.clinical.triage import triage
-from backpath.exercises.library import Category, library
+from backpath.exercises.library import Category, Dosage, library
 from backpath.exercises.render import render_svg
 from backpath.followup.progress import occasion_label as _occasion_label
 from backpath.interchange import in_language
@@ -186,14 +186,24 @@ def category_label(code: str) -> str:
 
 
 @register.filter
-def exercise_svg(exercise_id: str, width: int = 320) -> str:
-    """The exercise's picture, inline; the SVG is built from escaped text only. Thumbnails
+def exercise_svg(subject: Any, width: int = 320) -> str:
+    """The picture of an exercise (its id) or of a program's item (its exercise, moving with
+    the item's prescribed hold), inline; the SVG is built from escaped text only. Thumbnails
     (narrower than 200) are still pictures: the frames would only add bytes."""
+    exercise_id = getattr(subject, "exercise_id", subject)
     exercise = library().get(exercise_id)
     if exercise is None:
         return ""
+    dosage = None
+    if getattr(subject, "hold_seconds", None):
+        dosage = Dosage(hold_seconds=subject.hold_seconds, reps=subject.reps)
     svg = render_svg(
-        exercise, title=text(exercise.name), width=width, lang=lang(), animate=width >= 200
+        exercise,
+        title=text(exercise.name),
+        width=width,
+        lang=lang(),
+        animate=width >= 200,
+        dosage=dosage,
     )
     return mark_safe(svg)
 
