@@ -20,6 +20,7 @@ class AuditAction(StrEnum):
     # the clinical record (care)
     PATIENT_CREATE = "patient.create"
     PATIENT_INVITE = "patient.invite"
+    PATIENT_UPDATE = "patient.update"
     EPISODE_OPEN = "episode.open"
     EPISODE_URGENT_SEEN = "episode.urgent_seen"
     EPISODE_CLOSE = "episode.close"

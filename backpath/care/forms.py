@@ -47,7 +47,9 @@ if TYPE_CHECKING:
 YES_NO_UNKNOWN = (*YES_NO, (UNKNOWN, _("I don't know")))
 
 
-class PatientForm(OnceForm, forms.ModelForm):  # type: ignore[type-arg]
+class PatientDetailsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The patient's details: who they are, how to reach them and their GP practice."""
+
     class Meta:
         model = Patient
         fields = (
@@ -85,6 +87,22 @@ class PatientForm(OnceForm, forms.ModelForm):  # type: ignore[type-arg]
         if today.year - born.year > 120:
             raise forms.ValidationError(_("Check the year of birth."))
         return born
+
+
+class PatientForm(OnceForm, PatientDetailsForm):
+    """A new patient (the submission id: a double click adds one)."""
+
+
+class PatientEditForm(PatientDetailsForm):
+    """The details of a patient on file. ``version`` is the fingerprint of the details the
+    form was shown with (``services.patient_details_version``)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    FIELDS: tuple[str, ...] = PatientDetailsForm.Meta.fields
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}
 
 
 class InvitePatientForm(forms.Form):
@@ -153,6 +171,12 @@ class SafetyForm(forms.Form):
         }
 
 
+def _answered_as(definition: Instrument) -> str:
+    """The questionnaire as a patient knows it: the pain question is their pain score, not
+    "NPRS"; the others by their abbreviation."""
+    return str(_("Pain score")) if definition.id == "nprs" else definition.abbreviation
+
+
 class InstrumentsForm(forms.Form):
     """Questionnaires as radio items named ``<instrument>__<item>``, validated by the core."""
 
@@ -188,7 +212,7 @@ class InstrumentsForm(forms.Form):
                 self.add_error(
                     None,
                     _("%(name)s: answer at least %(count)s question(s).")
-                    % {"name": definition.abbreviation, "count": definition.scoring.min_answered},
+                    % {"name": _answered_as(definition), "count": definition.scoring.min_answered},
                 )
             for item in definition.items:
                 name = f"{definition.id}__{item.link_id}"

@@ -9,8 +9,9 @@ with the episode row locked, so two different forms at once get the next numbers
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -65,6 +66,38 @@ def patient_create(*, actor: User, submission: uuid.UUID | None, **fields: Any) 
         return patient
 
     return once(lambda: record_for_submission(Patient, submission, clinic=clinic), write)
+
+
+class PatientChanged(Exception):
+    """The details changed since the form was shown (someone else saved first)."""
+
+
+def patient_details_version(patient: Patient, fields: Iterable[str]) -> str:
+    """A fingerprint of the patient's ``fields`` as they are now: the edit form carries the
+    one it was shown with, so a save over someone else's newer change is noticed."""
+    values = [str(getattr(patient, name)) for name in sorted(fields)]
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+
+
+def patient_update(
+    *, actor: User, patient: Patient, version: str, fields: Mapping[str, Any]
+) -> Patient:
+    """Change the patient's details (contact, GP practice ...), audited. ``version`` is the
+    fingerprint the form was shown with (``patient_details_version``); when the stored
+    details no longer match it, nothing is saved (``PatientChanged``). Saving the same
+    values twice (Back and Save again) changes nothing and is not refused."""
+    with transaction.atomic(durable=True):
+        patient.refresh_from_db(from_queryset=Patient.objects.select_for_update())
+        changed = [name for name, value in fields.items() if getattr(patient, name) != value]
+        if not changed:
+            return patient
+        if version != patient_details_version(patient, fields):
+            raise PatientChanged
+        for name in changed:
+            setattr(patient, name, fields[name])
+        patient.save(update_fields=changed)
+        audit(actor, patient, AuditAction.PATIENT_UPDATE, patient.id)
+    return patient
 
 
 class InviteRefused(Exception):

@@ -20,6 +20,7 @@ from backpath.care.access import access_episode, access_patient, log_list
 from backpath.care.forms import (
     EpisodeOpenForm,
     InvitePatientForm,
+    PatientEditForm,
     PatientForm,
     PlanAdjustForm,
     ReviewForm,
@@ -95,6 +96,67 @@ def _patient_page(
 def patient_detail(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
     patient = access_patient(request.user, patient_id)
     return _patient_page(request, patient, InvitePatientForm(initial={"email": patient.email}))
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    """The patient's details: contact, GP practice, referrer. A save over someone else's
+    newer change is refused, with their values shown to check."""
+    patient = access_patient(request.user, patient_id)
+    names = PatientEditForm.FIELDS
+    shown = {name: getattr(patient, name) for name in names}
+    version = services.patient_details_version(patient, names)
+    if request.method == "GET":
+        form = PatientEditForm(initial={**shown, "version": version})
+    else:
+        form = PatientEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.patient_update(
+                    actor=request.user,
+                    patient=patient,
+                    version=form.cleaned_data["version"],
+                    fields=form.details,
+                )
+            except services.PatientChanged:
+                return _patient_changed(request, patient, form)
+            messages.success(request, _("Details saved."))
+            return redirect("patient_detail", patient.id)
+    return _patient_edit_page(request, patient, form, status=400 if form.errors else 200)
+
+
+def _patient_changed(
+    request: HttpRequest, patient: Patient, posted: PatientEditForm
+) -> HttpResponse:
+    """The form again with what was typed, each field that differs from the details saved
+    meanwhile saying what is saved now, and the new fingerprint: saving again replaces them."""
+    patient.refresh_from_db()
+    names = PatientEditForm.FIELDS
+    data = request.POST.copy()
+    data["version"] = services.patient_details_version(patient, names)
+    form = PatientEditForm(data)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Someone else changed these details while you were editing. Check the fields "
+            "marked below and save again."
+        ),
+    )
+    for name, value in posted.details.items():
+        saved = getattr(patient, name)
+        if saved != value:
+            form.add_error(name, _("Saved meanwhile: %(value)s") % {"value": saved or "-"})
+    return _patient_edit_page(request, patient, form, status=409)
+
+
+def _patient_edit_page(
+    request: HttpRequest, patient: Patient, form: PatientEditForm, status: int
+) -> HttpResponse:
+    return render(
+        request, "care/patient_form.html", {"form": form, "patient": patient}, status=status
+    )
 
 
 @clinician_required

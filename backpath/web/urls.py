@@ -68,6 +68,7 @@ urlpatterns = [
     path("clinic/patients/", care.patient_list, name="patient_list"),
     path("clinic/patients/new/", care.patient_new, name="patient_new"),
     path("clinic/patients/<uuid:patient_id>/", care.patient_detail, name="patient_detail"),
+    path("clinic/patients/<uuid:patient_id>/edit/", care.patient_edit, name="patient_edit"),
     path("clinic/patients/<uuid:patient_id>/invite/", care.patient_invite, name="patient_invite"),
     path(
         "clinic/patients/<uuid:patient_id>/episodes/new/",

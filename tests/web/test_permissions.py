@@ -96,6 +96,8 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("patient_new", "get", plain("patient_new"), ANY_CLINICIAN),
     ("patient_new", "post", plain("patient_new"), ANY_CLINICIAN),
     ("patient_detail", "get", patient("patient_detail"), STAFF_X),
+    ("patient_edit", "get", patient("patient_edit"), STAFF_X),
+    ("patient_edit", "post", patient("patient_edit"), STAFF_X),
     ("patient_invite", "post", patient("patient_invite"), STAFF_X),
     ("episode_open", "post", patient("episode_open"), STAFF_X),
     ("episode_detail", "get", episode("episode_detail"), STAFF_X),
