@@ -22,14 +22,15 @@ from backpath.api import problems
 from backpath.api.auth import AUTH
 from backpath.api.conditional import Renderer
 from backpath.api.routes_public import compute, intake_schemas, public
-from backpath.api.routes_records import router as records
+from backpath.api.routes_writes import router as records  # the reads and the writes
 
 DESCRIPTION = """\
-backpath's public API: the clinic's records (read), the bundled clinical content, and the
-command line's scoring and assessment over HTTP.
+backpath's public API: the clinic's records (read; add patients and open episodes), the
+bundled clinical content, and the command line's scoring and assessment over HTTP.
 
-Authenticate with `Authorization: Bearer bp_...` (an API key of one clinic, made by an operator
-with `backpath apikey create`) or the web app's login session. Every error is an RFC 9457
+Authenticate with `Authorization: Bearer bp_...` (an API key of one clinic, made by its clinic
+admin on the API keys page or by an operator with `backpath apikey create`) or the web app's
+login session (reads only). Writes take an `Idempotency-Key` header. Every error is an RFC 9457
 problem (`application/problem+json`). docs/api.md in the repository describes it in full.
 """
 

@@ -25,7 +25,9 @@ class Scope(StrEnum):
 
     PATIENTS_READ = "patients:read"  # the clinic's patients: names, birth date, contact, GP
     EPISODES_READ = "episodes:read"  # episodes and their assessments, plan versions, sessions
-    SCORE_WRITE = "score:write"  # reserved for storing scores on an episode (not yet in use)
+    SCORE_WRITE = "score:write"  # storing questionnaire responses on an episode (FHIR)
+    PATIENTS_WRITE = "patients:write"  # add a patient to the clinic
+    EPISODES_WRITE = "episodes:write"  # open an episode of care for a patient
 
 
 class ApiKey(models.Model):
@@ -41,6 +43,8 @@ class ApiKey(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The clinic admin's form that made it (a resubmitted page finds the key, not a second).
+    submission = models.UUIDField(unique=True, null=True, editable=False)
 
     class Meta:
         verbose_name = "API key"
@@ -61,3 +65,27 @@ class ApiKey(models.Model):
 
     def expired(self, now: datetime | None = None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+
+IDEMPOTENCY_KEY_MAX = 255
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an ``Idempotency-Key`` header: the key and a fingerprint of the
+    request it first came with. The same key again with the same request answers with the
+    record the first one made (its submission id is derived from the key); with a different
+    request it is refused (422). No patient data here: the record answers from its table.
+    Kept ``api.idempotency.KEPT`` (a day), then a new request may use the key again."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX)
+    fingerprint = models.CharField(max_length=64)  # sha256 hex of method, path and body
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("clinic", "key"), name="one_request_per_key"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.clinic_id})"

@@ -177,3 +177,28 @@ class AssessOut(Schema):
     reasons: list[dict[str, Any]]
     sources: dict[str, str]
     rulesets: dict[str, str | None]
+
+
+class PatientIn(Schema):
+    """A new patient of the caller's clinic; the same rules as the web form (16 or older,
+    not born in the future, every text within its bound)."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    sex: str | None = Field(None, description="female, male or other")
+    email: str | None = None
+    phone: str | None = None
+    gp_name: str | None = None
+    gp_practice: str | None = None
+    gp_phone: str | None = None
+    gp_address: str | None = None
+    referrer: str | None = None
+
+
+class EpisodeIn(Schema):
+    """A new episode of care: the intake asks STarT Back, NPRS, PSK and QBPDS, plus these."""
+
+    extra_instruments: list[str] = Field(
+        default_factory=list, description="any of odi, rmdq, tsk11, orebro_sf, psfs"
+    )

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -67,6 +69,15 @@ def parse_scopes(raw: Iterable[str]) -> list[str]:
     return scopes
 
 
+class KeyAlreadyMade(Exception):
+    """The form that makes a key was sent again: its key exists, and its secret was shown
+    once, to the first answer."""
+
+    def __init__(self, api_key: ApiKey) -> None:
+        super().__init__(api_key.prefix)
+        self.api_key = api_key
+
+
 @dataclass(frozen=True, slots=True)
 class NewKey:
     api_key: ApiKey
@@ -80,7 +91,12 @@ def create_key(
     scopes: Iterable[str],
     expires_days: int | None = None,
     created_by: User | None = None,
+    submission: uuid.UUID | None = None,
 ) -> NewKey:
+    """A new key, returned with its secret (shown once). ``submission``: the id of the form
+    that asked for it; the same form again raises ``KeyAlreadyMade``."""
+    if (made := _made_by(clinic, submission)) is not None:
+        raise KeyAlreadyMade(made)
     name = name.strip()
     if not name:
         raise BadKeyInput("name", "name the key, e.g. after the system that uses it")
@@ -106,12 +122,24 @@ def create_key(
                     created_by=created_by,
                     created_at=now,
                     expires_at=now + timedelta(days=expires_days) if expires_days else None,
+                    submission=submission,
                 )
                 _log(api_key, created_by, f"API key created: {', '.join(checked)}")
         except IntegrityError:
+            # The same form at the same moment (its submission id), or a prefix clash.
+            if (made := _made_by(clinic, submission)) is not None:
+                raise KeyAlreadyMade(made) from None
+            if submission is not None and ApiKey.objects.filter(submission=submission).exists():
+                raise SuspiciousOperation("a form's submission id was reused elsewhere") from None
             continue
         return NewKey(api_key, key)
     raise RuntimeError("could not find a free key prefix")  # pragma: no cover
+
+
+def _made_by(clinic: Clinic, submission: uuid.UUID | None) -> ApiKey | None:
+    if submission is None:
+        return None
+    return ApiKey.objects.filter(clinic=clinic, submission=submission).first()
 
 
 def revoke_key(api_key: ApiKey, *, by: User | None = None) -> bool:

@@ -8,6 +8,7 @@ list below is the whole vocabulary of writes a clinic's auditor reads.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from enum import StrEnum
 
 from backpath.accounts.models import User
@@ -74,8 +75,26 @@ _CREATES = frozenset(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class SystemActor:
+    """A writer without an account: a clinic's API key. The access log names it by
+    ``label`` (``api key <prefix> (<name>)``) where it would name an account."""
+
+    clinic_id: uuid.UUID
+    label: str
+
+
+# Who writes: a person's account, or a clinic's system.
+Actor = User | SystemActor
+
+
+def account(actor: Actor) -> User | None:
+    """The account behind a write (``created_by`` and the like), None for a system."""
+    return actor if isinstance(actor, User) else None
+
+
 def audit(
-    actor: User | None,
+    actor: Actor | None,
     subject: Episode | Patient | None,
     action: AuditAction,
     object_id: uuid.UUID | None,
@@ -90,8 +109,10 @@ def audit(
         patient_id, clinic_id = subject.id, subject.clinic_id
     else:
         patient_id, clinic_id = None, getattr(actor, "clinic_id", None)
+    system = actor if isinstance(actor, SystemActor) else None
     record(
-        actor=actor,
+        actor=account(actor) if actor is not None else None,
+        actor_label=system.label if system else "",
         action=Action.CREATE if action in _CREATES else Action.CHANGE,
         detail=action.value,
         patient_id=patient_id,

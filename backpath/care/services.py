@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backpath import __version__
-from backpath.accounts.models import Role, User
+from backpath.accounts.models import Clinic, Role, User
 from backpath.accounts.services import invitation_elsewhere, invitation_send, user_invite
-from backpath.care.audit import AuditAction, audit
+from backpath.care.audit import Actor, AuditAction, account, audit
 from backpath.care.core_input import OPTIONAL_INSTRUMENTS, core_input, patient_facts
 from backpath.care.models import (
     Assessment,
@@ -52,15 +52,17 @@ from backpath.clinical.triage import Triage, triage
 from backpath.interchange import assessment_json, plan_json, revise_input
 
 
-def patient_create(*, actor: User, submission: uuid.UUID | None, **fields: Any) -> Patient:
-    clinic = actor.clinic
-    if clinic is None:
+def patient_create(*, actor: Actor, submission: uuid.UUID | None, **fields: Any) -> Patient:
+    """Add a patient to the actor's clinic (a clinician, or a clinic's API key)."""
+    clinic_id = actor.clinic_id
+    if clinic_id is None:
         raise ValueError("only a clinic member adds patients")
+    clinic = Clinic.objects.get(pk=clinic_id)
 
     def write() -> Patient:
         with transaction.atomic(durable=True):
             patient = Patient.objects.create(
-                clinic=clinic, created_by=actor, submission=submission, **fields
+                clinic=clinic, created_by=account(actor), submission=submission, **fields
             )
             audit(actor, patient, AuditAction.PATIENT_CREATE, patient.id)
         return patient
@@ -161,7 +163,7 @@ def patient_invite(
 
 def episode_open(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     extra_instruments: Sequence[str],
     submission: uuid.UUID | None,
@@ -173,7 +175,7 @@ def episode_open(
             episode = Episode.objects.create(
                 clinic_id=patient.clinic_id,
                 patient=patient,
-                opened_by=actor,
+                opened_by=account(actor),
                 extra_instruments=[i for i in OPTIONAL_INSTRUMENTS if i in extra_instruments],
                 submission=submission,
             )

@@ -9,6 +9,7 @@ from django.urls import include, path
 from backpath.accounts import sessions
 from backpath.accounts import two_factor_views as two_step
 from backpath.accounts import views as accounts
+from backpath.api import key_views as api_keys
 from backpath.api.api import api
 from backpath.care import access_log_views as access_log
 from backpath.care import content_views as content
@@ -63,6 +64,8 @@ urlpatterns = [
     path("clinic/", pages.dashboard, name="dashboard"),
     path("clinic/team/", accounts.team, name="team"),
     path("clinic/team/<int:user_id>/unlock/", accounts.member_unlock, name="member_unlock"),
+    path("clinic/api-keys/", api_keys.api_keys, name="api_keys"),
+    path("clinic/api-keys/<str:prefix>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
     path("clinic/access-log/", access_log.access_log, name="access_log"),
     path("clinic/access-log.csv", access_log.access_log_csv, name="access_log_csv"),
     path("clinic/patients/", care.patient_list, name="patient_list"),

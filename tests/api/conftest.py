@@ -12,11 +12,12 @@ from tests.personas import World, _fast_passwords, english, world
 __all__ = ["_fast_passwords", "english", "world"]
 
 READ = (Scope.PATIENTS_READ, Scope.EPISODES_READ)
+WRITE = (Scope.PATIENTS_WRITE, Scope.EPISODES_WRITE)
 
 
 @dataclass
 class Keys:
-    x: str  # clinic X, every read scope
+    x: str  # clinic X, every read and write scope
     y: str  # clinic Y, every read scope
     x_patients_only: str  # clinic X, patients:read only
     x_score_only: str  # clinic X, score:write only
@@ -32,7 +33,7 @@ def keys(world: World) -> Keys:
         return create_key(clinic=clinic, name=name, scopes=scopes).key  # type: ignore[arg-type]
 
     return Keys(
-        x=make(world.clinic_x, "EHR sync", *READ),
+        x=make(world.clinic_x, "EHR sync", *READ, *WRITE),
         y=make(world.clinic_y, "Y sync", *READ),
         x_patients_only=make(world.clinic_x, "patients only", Scope.PATIENTS_READ),
         x_score_only=make(world.clinic_x, "scoring", Scope.SCORE_WRITE),

@@ -50,8 +50,8 @@ def test_a_wrong_method_is_a_405_problem_naming_the_allowed_ones(
     world: World, keys: Keys, api: Client
 ) -> None:
     response = api.delete("/api/v1/patients", **bearer(keys.x))
-    assert problem(response, 405)["detail"] == "This path takes GET."
-    assert response["Allow"] == "GET"
+    assert problem(response, 405)["detail"].startswith("This path takes ")
+    assert set(response["Allow"].split(", ")) == {"GET", "POST"}
     assert problem(api.get("/api/v1/assess", **bearer(keys.x)), 405)
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import get_resolver, reverse
 
+from backpath.api.services import create_key
 from tests.personas import World, amy_alert, amy_check, amy_due
 from tests.privacy.helpers import amy_erasure_request
 
@@ -54,6 +55,11 @@ def patient(name: str) -> Url:
     return lambda w: reverse(name, kwargs={"patient_id": w.amy_patient.id})
 
 
+def key_x(world: World) -> str:
+    """The prefix of a new API key of clinic X."""
+    return create_key(clinic=world.clinic_x, name="agenda", scopes=["patients:read"]).api_key.prefix
+
+
 def plain(name: str) -> Url:
     return lambda w: reverse(name)
 
@@ -65,6 +71,9 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("team", "post", plain("team"), ADMIN_X),
     ("member_unlock", "post", lambda w: reverse("member_unlock", args=[w.claire.pk]), ADMIN_X),
     ("access_log", "get", plain("access_log"), ADMIN_X),
+    ("api_keys", "get", plain("api_keys"), ADMIN_X),
+    ("api_keys", "post", plain("api_keys"), ADMIN_X),
+    ("api_key_revoke", "post", lambda w: reverse("api_key_revoke", args=[key_x(w)]), ADMIN_X),
     ("keepalive", "post", plain("keepalive"), EVERYONE),
     ("my_data", "get", plain("my_data"), PATIENTS),
     ("my_data_json", "get", plain("my_data_json"), PATIENTS),
