@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backpath.accounts.models import Role, User
-from backpath.care.audit import AuditAction, audit
+from backpath.care.audit import Actor, AuditAction, account, audit
 from backpath.care.models import Episode, EpisodeStatus, Patient, PlanVersion
 from backpath.care.services import episode_open
 from backpath.care.submissions import once, record_for_submission
@@ -276,7 +276,7 @@ class MeasurementClosed(Exception):
 
 def measurement_record(
     *,
-    actor: User,
+    actor: Actor,
     episode: Episode,
     plan: PlanVersion,
     occasion: Occasion,
@@ -338,7 +338,7 @@ def measurement_record(
                     if decision
                     else {}
                 ),
-                filled_by=actor,
+                filled_by=account(actor),
             )
             if spec:
                 raise_alert(episode, spec, key=occasion.key)

@@ -140,6 +140,7 @@ urlpatterns = [
     path("me/see-a-doctor/", portal.safety_net, name="portal_safety"),
     path("admin/clinical-content/", content.clinical_content, name="clinical_content"),
     path("api/v1/", api.urls),
+    path("fhir/R4/", include("backpath.fhir.urls")),
     path("", include("backpath.privacy.urls")),
     path("admin/", admin.site.urls),
 ]
