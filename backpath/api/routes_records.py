@@ -42,6 +42,11 @@ CURSOR = Query(None, description="the next_cursor of the page before")
 CREATED_SINCE = Query(
     None, description="only patients created at or after this time (with a time zone)"
 )
+UPDATED_SINCE = Query(
+    None,
+    description="only patients added or changed at or after this time (with a time zone): "
+    "a system that syncs sends the time of its last sync",
+)
 
 
 def _or_none(value: str) -> str | None:
@@ -64,6 +69,7 @@ def patient_out(patient: Patient) -> PatientOut:
         referrer=_or_none(patient.referrer),
         has_portal_account=patient.user_id is not None,
         created_at=patient.created_at,
+        updated_at=patient.updated_at,
     )
 
 
@@ -154,11 +160,14 @@ def patient_list(
     limit: int = LIMIT,
     cursor: str | None = CURSOR,
     created_since: AwareDatetime | None = CREATED_SINCE,
+    updated_since: AwareDatetime | None = UPDATED_SINCE,
 ) -> PatientPage:
     caller = require(request, Scope.PATIENTS_READ)
     queryset = records.patients(caller)
     if created_since is not None:
         queryset = queryset.filter(created_at__gte=_utc(created_since, "created_since"))
+    if updated_since is not None:
+        queryset = queryset.filter(updated_at__gte=_utc(updated_since, "updated_since"))
     rows, next_cursor = page(queryset, limit=limit, cursor=cursor)
     records.log_listed(caller, rows)
     return PatientPage(items=[patient_out(row) for row in rows], next_cursor=next_cursor)

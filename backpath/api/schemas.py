@@ -29,6 +29,7 @@ class PatientOut(Schema):
     referrer: str | None
     has_portal_account: bool = Field(description="the patient logs in to the portal")
     created_at: datetime
+    updated_at: datetime = Field(description="when the details last changed (or were added)")
 
 
 class PatientPage(Schema):

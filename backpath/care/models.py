@@ -100,6 +100,9 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the details last changed: the API's ``updated_since`` for a system that syncs
+    # them. Every write that saves with update_fields names it too.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     submission = models.UUIDField(unique=True, null=True, editable=False)
 
     class Meta:

@@ -97,7 +97,7 @@ def patient_update(
             raise PatientChanged
         for name in changed:
             setattr(patient, name, fields[name])
-        patient.save(update_fields=changed)
+        patient.save(update_fields=[*changed, "updated_at"])
         audit(actor, patient, AuditAction.PATIENT_UPDATE, patient.id)
     return patient
 
@@ -157,7 +157,7 @@ def patient_invite(
             invitation_send(actor=actor, user=account, base_url=base_url)
         patient.user = account
         patient.email = email
-        patient.save(update_fields=["user", "email"])
+        patient.save(update_fields=["user", "email", "updated_at"])
         audit(actor, patient, AuditAction.PATIENT_INVITE, patient.id)
 
 

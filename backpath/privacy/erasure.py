@@ -419,6 +419,7 @@ def erase(*, actor: User, patient: Patient) -> None:
             "gp_address",
             "referrer",
             "user",
+            "updated_at",
         ]
     )
     record(

@@ -19,6 +19,7 @@ from backpath.api.services import create_key
 from backpath.auditlog.models import AccessEntry, Action, Outcome
 from backpath.care import services
 from backpath.care.models import Patient, SessionNote
+from backpath.care.services import patient_details_version, patient_update
 from backpath.interchange import in_language
 from tests.api.conftest import Keys, bearer
 from tests.personas import World
@@ -338,6 +339,31 @@ def test_created_since_filters_the_list(world: World, keys: Keys, api: Client) -
     naive = api.get("/api/v1/patients?created_since=2026-01-01T00:00:00", **bearer(keys.x))
     assert naive.status_code == 422
     assert json.loads(naive.content)["errors"][0]["field"] == "created_since"
+
+
+def test_updated_since_finds_the_patients_changed_since_the_last_sync(
+    world: World, keys: Keys, api: Client
+) -> None:
+    """A system that syncs asks for what changed since its last sync: a patient whose phone
+    number a clinician changed afterwards, not the others."""
+    last_sync = timezone.now()
+    Patient.objects.exclude(pk=world.ben_patient.pk).update(
+        updated_at=last_sync - timedelta(minutes=5)
+    )
+    patient_update(
+        actor=world.claire,
+        patient=world.ben_patient,
+        version=patient_details_version(world.ben_patient, ["phone"]),
+        fields={"phone": "06 9999 0000"},
+    )
+    since = last_sync.isoformat().replace("+00:00", "Z")
+
+    body = ok(api.get("/api/v1/patients", {"updated_since": since}, **bearer(keys.x)))
+
+    assert [(p["first_name"], p["phone"]) for p in body["items"]] == [("Ben", "06 9999 0000")]
+    assert body["items"][0]["updated_at"] >= since
+    naive = api.get("/api/v1/patients?updated_since=2026-01-01T00:00:00", **bearer(keys.x))
+    assert json.loads(naive.content)["errors"][0]["field"] == "updated_since"
 
 
 @pytest.mark.parametrize(
