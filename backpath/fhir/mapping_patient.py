@@ -32,7 +32,7 @@ def _gp(patient: Patient) -> list[Reference]:
 def patient_resource(patient: Patient) -> FhirPatient:
     return FhirPatient(
         id=str(patient.id),
-        meta=meta(patient.created_at),
+        meta=meta(patient.updated_at),
         active=True,
         name=[HumanName(use="official", family=patient.last_name, given=[patient.first_name])],
         gender=GENDER.get(patient.sex, "unknown"),
