@@ -35,6 +35,11 @@ class AuditAction(StrEnum):
     PROGRAM_PUBLISH = "program.publish"
     EXERCISE_LOG = "exercise.log"
     QUOTA_LOG = "quota.log"
+    # the clinic's own exercises (clinic data: no patient)
+    CLINIC_EXERCISE_CREATE = "clinic_exercise.create"
+    CLINIC_EXERCISE_CHANGE = "clinic_exercise.change"
+    CLINIC_EXERCISE_ARCHIVE = "clinic_exercise.archive"
+    CLINIC_EXERCISE_DELETE = "clinic_exercise.delete"
     # between visits
     DIARY_SAVE = "diary.save"
     RECHECK_WEEKLY = "recheck.weekly"
@@ -64,6 +69,7 @@ _CREATES = frozenset(
         AuditAction.PROGRAM_PUBLISH,
         AuditAction.EXERCISE_LOG,
         AuditAction.QUOTA_LOG,
+        AuditAction.CLINIC_EXERCISE_CREATE,
         AuditAction.DIARY_SAVE,
         AuditAction.RECHECK_WEEKLY,
         AuditAction.RECHECK_FLARE,

@@ -132,7 +132,7 @@ class RecheckForm(OnceForm):
 class FlareForm(RecheckForm):
     pain = _scale(_("How bad is the pain now?"), _("no pain"), _("worst pain imaginable"))
     note = forms.CharField(
-        label=_("What happened? (optional)"),
+        label=_("What happened?"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=FLARE_NOTE_MAX,
         required=False,

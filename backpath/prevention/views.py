@@ -11,7 +11,6 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from backpath.accounts.http import AuthenticatedHttpRequest
@@ -32,9 +31,11 @@ from backpath.web.i18n import text
 _SUMMARY = re.compile(r"\s+\([^()]*\)$")
 
 
-def _source(citation_id: str) -> str:
+def _source(citation_id: str) -> str | None:
+    """The reference a patient reads under a tip; none for backpath's own advice (a design
+    default still under review by clinicians: that is for staff, not a source to show)."""
     if citation_id in citations() and citations()[citation_id].evidence is Evidence.DESIGN:
-        return _("backpath's own advice, awaiting review by clinicians")
+        return None
     return _SUMMARY.sub("", source_label(citation_id))
 
 

@@ -14,7 +14,7 @@ from backpath.web.forms import OnceForm
 class ErasureRequestForm(OnceForm):
     reason = forms.CharField(
         label=_("Your request in your own words"),
-        help_text=_("Optional. For example which data, or why."),
+        help_text=_("For example which data, or why."),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=TEXT_MAX,
@@ -24,7 +24,7 @@ class ErasureRequestForm(OnceForm):
         super().__init__(*args, **kwargs)
         if on_behalf:
             self.fields["reason"].label = _("The patient's request in their words")
-            self.fields["reason"].help_text = _("Optional. Write down what the patient asks.")
+            self.fields["reason"].help_text = _("Write down what the patient asks.")
 
 
 class DecisionForm(forms.Form):

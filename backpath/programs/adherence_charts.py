@@ -13,7 +13,8 @@ Every chart is ``width`` viewBox units wide (``WIDTH`` unless told; ``width=400`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -41,9 +42,9 @@ from backpath.charts import (
     day_label,
     empty_chart,
 )
-from backpath.exercises.library import library
+from backpath.programs.catalogue import find_many
 from backpath.programs.selectors import Adherence
-from backpath.web.i18n import text
+from backpath.web.i18n import lang
 
 __all__ = [
     "DONE",
@@ -54,7 +55,7 @@ __all__ = [
     "completion_chart",
     "completion_svg",
     "day_label",
-    "exercise_label",
+    "exercise_labels",
     "pain_chart",
     "pain_svg",
 ]
@@ -172,10 +173,12 @@ def pain_chart(
     ).svg()
 
 
-def exercise_label(exercise_id: str) -> str:
-    """The exercise's name in the user's language (its id if the library lost it)."""
-    exercise = library().get(exercise_id)
-    return text(exercise.name) if exercise else exercise_id
+def exercise_labels(clinic_id: uuid.UUID | None, exercise_ids: Iterable[str]) -> dict[str, str]:
+    """The exercises' names in the user's language, the library's and the clinic's own (an
+    id the catalogue lost names itself); one query at most."""
+    wanted = list(exercise_ids)
+    known = find_many(clinic_id, wanted)
+    return {i: known[i].name(lang()) if i in known else i for i in wanted}
 
 
 def completion_svg(data: Adherence, chart_id: str, *, width: int = WIDTH) -> str:
@@ -199,14 +202,25 @@ def completion_svg(data: Adherence, chart_id: str, *, width: int = WIDTH) -> str
 
 
 def pain_svg(data: Adherence, labels: Mapping[str, str]) -> str:
-    """The pain logged per exercise over the period, each line labelled with ``labels``."""
+    """The pain logged per exercise over the period, each line labelled with ``labels``.
+
+    While no exercise has a second score in the period there is no line to read, only lone
+    dots: the chart says so instead (the table below gives the scores)."""
     period = {"start": day_label(data.start), "end": day_label(data.today)}
+    title = _("Pain per exercise (0-10)")
+    desc = _("Pain from 0 to 10 per exercise from %(start)s to %(end)s; the dashed line marks 5.")
+    counts = [
+        sum(data.start <= day <= data.today for day, _pain in points)
+        for points in data.pain.values()
+    ]
+    if counts and max(counts) == 1:
+        single = _("One pain score per exercise so far: the line appears after the second.")
+        return empty_chart(title, single, single, "adherence-pain")
     return pain_chart(
         data.pain,
-        title=_("Pain per exercise (0-10)"),
+        title=title,
         labels=labels,
-        desc=_("Pain from 0 to 10 per exercise from %(start)s to %(end)s; the dashed line marks 5.")
-        % period,
+        desc=desc % period,
         empty_text=_("No pain scores logged yet."),
         span=(data.start, data.today),
         chart_id="adherence-pain",

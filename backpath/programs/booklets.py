@@ -24,7 +24,9 @@ from backpath import __version__
 from backpath.clinical.language import Lang
 from backpath.exercises.library import Category, Exercise, library
 from backpath.exercises.render import render_svg
-from backpath.programs.models import Program
+from backpath.programs import media
+from backpath.programs.catalogue import CatalogueExercise, find_many, placeholder_svg
+from backpath.programs.models import ClinicExercise, MediaKind, Program
 from backpath.web.pdf import render_pdf
 
 
@@ -60,6 +62,35 @@ def exercise_page(exercise: Exercise, lang: Lang) -> dict[str, Any]:
     }
 
 
+def own_exercise_page(exercise: CatalogueExercise, lang: Lang) -> dict[str, Any]:
+    """A clinic's own exercise as the booklet shows it: its photo, inlined like the pictures
+    (the PDF fetches nothing), or the neutral figure; a video cannot be printed, so the page
+    says where it is. ``only_in`` names the language of texts not written in ``lang``."""
+    own = exercise.own
+    assert own is not None
+    name = exercise.name(lang)
+    photo = media.print_data_uri(own.media_name) if own.media_kind == MediaKind.PHOTO else None
+    return {
+        "id": exercise.id,
+        "name": name,
+        "picture": photo or _data_uri(placeholder_svg(name, 300)),
+        "video": own.media_kind == MediaKind.VIDEO,
+        "only_in": exercise.only_in(lang),
+        "steps": exercise.steps(lang),
+        "feel": exercise.feel(lang),
+        "mistakes": exercise.mistakes(lang),
+        "cautions": exercise.cautions(lang),
+        "level": exercise.level,
+        "dosage": exercise.dosage,
+    }
+
+
+def _page(exercise: CatalogueExercise, lang: Lang) -> dict[str, Any]:
+    if exercise.packaged is not None:
+        return exercise_page(exercise.packaged, lang)
+    return own_exercise_page(exercise, lang)
+
+
 def _pdf(template: str, context: dict[str, Any], lang: Lang) -> bytes:
     with translation.override(lang.value):
         html = render_to_string(template, {**context, "css": _css(), "lang": lang.value})
@@ -72,11 +103,19 @@ BOOKLET_CACHE_SECONDS = 60 * 60 * 24
 
 def booklet_cache_key(program: Program, lang: Lang) -> str:
     """The cache key of a program's booklet: the program version, the language and the app
-    version (its templates, texts and pictures), and the names on the cover, so a renamed
-    patient or clinic prints anew. The names are hashed: the key itself names nobody."""
+    version (its templates, texts and pictures), the names on the cover, so a renamed
+    patient or clinic prints anew, and when the clinic's own exercises in it last changed,
+    so a changed text or photo prints anew. The names are hashed: the key itself names
+    nobody."""
     episode = program.episode
     patient = episode.patient
-    cover = "\x1f".join((episode.clinic.name, patient.first_name, patient.last_name))
+    own = ClinicExercise.objects.filter(
+        clinic_id=episode.clinic_id, exercise_id__in=program.items.values("exercise_id")
+    ).order_by("exercise_id")
+    changed = [
+        f"{e}@{when.isoformat()}" for e, when in own.values_list("exercise_id", "updated_at")
+    ]
+    cover = "\x1f".join((episode.clinic.name, patient.first_name, patient.last_name, *changed))
     digest = hashlib.sha256(cover.encode()).hexdigest()[:16]
     return f"booklet:{__version__}:{program.id}:v{program.number}:{lang.value}:{digest}"
 
@@ -96,12 +135,13 @@ def program_booklet(program: Program, lang: Lang) -> bytes:
 
 def _program_pdf(program: Program, lang: Lang) -> bytes:
     items = list(program.items.all())
-    pages = [
-        {"item": item, **exercise_page(library()[item.exercise_id], lang)}
-        for item in items
-        if item.exercise_id in library()
-    ]
     episode = program.episode
+    known = find_many(episode.clinic_id, (item.exercise_id for item in items))
+    pages = [
+        {"item": item, **_page(known[item.exercise_id], lang)}
+        for item in items
+        if item.exercise_id in known
+    ]
     return _pdf(
         "booklets/program.html",
         {

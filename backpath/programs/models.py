@@ -8,6 +8,7 @@ adherence stays readable across versions.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backpath.care.models import Episode
+from backpath.exercises.library import Category
 
 # The bounds of the program's free text (the builder's form uses the same names): the note
 # is printed on the booklet's cover.
@@ -170,3 +172,82 @@ class QuotaEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.log}: +{self.amount}"
+
+
+# --- the clinic's own exercises -------------------------------------------------------------
+
+# An own exercise's id in a program item: the prefix and its key in hex (39 characters, within
+# ProgramItem.exercise_id). The hyphen keeps it apart from every library id ([a-z0-9_]).
+CLINIC_EXERCISE_PREFIX = "clinic-"
+# The bounds of an own exercise's texts (its form uses the same names).
+EXERCISE_NAME_MAX = 120
+EXERCISE_STEPS_MAX = 3000
+EXERCISE_FEEL_MAX = 500
+EXERCISE_CAUTIONS_MAX = 1000
+
+
+class MediaKind(models.TextChoices):
+    PHOTO = "photo", _("photo")
+    VIDEO = "video", _("video")
+
+
+class ClinicExercise(models.Model):
+    """An exercise a clinic wrote itself, prescribed beside the packaged library.
+
+    Its texts are in Dutch, English or both; a language left empty shows the other one. The
+    optional photo or video lives in the data directory under a name backpath chose
+    (``media.py``); the row keeps that name, its kind and its content type. An exercise a
+    program uses is archived rather than deleted, so the program keeps showing it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(
+        "accounts.Clinic", on_delete=models.PROTECT, related_name="own_exercises"
+    )
+    exercise_id = models.CharField(max_length=40, unique=True, editable=False)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=EXERCISE_NAME_MAX, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=EXERCISE_NAME_MAX, blank=True)
+    # One step a line.
+    steps_nl = models.TextField(blank=True, max_length=EXERCISE_STEPS_MAX)
+    steps_en = models.TextField(blank=True, max_length=EXERCISE_STEPS_MAX)
+    feel_nl = models.TextField(blank=True, max_length=EXERCISE_FEEL_MAX)
+    feel_en = models.TextField(blank=True, max_length=EXERCISE_FEEL_MAX)
+    cautions = models.TextField(blank=True, max_length=EXERCISE_CAUTIONS_MAX)
+    category = models.CharField(max_length=20, choices=[(c.value, c.value) for c in Category])
+    level = models.PositiveSmallIntegerField()
+    sets = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    media_name = models.CharField(max_length=64, blank=True)
+    media_kind = models.CharField(max_length=5, choices=MediaKind.choices, blank=True)
+    media_type = models.CharField(max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Any change: a printed booklet that shows the exercise is printed anew.
+    updated_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    submission = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("clinic exercise")
+        verbose_name_plural = _("clinic exercises")
+        ordering = ("clinic", "name_nl", "name_en")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=5), name="clinic_exercise_level_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_nl="") | ~Q(name_en=""), name="clinic_exercise_has_a_name"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.name_nl or self.name_en
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.exercise_id:
+            self.exercise_id = CLINIC_EXERCISE_PREFIX + self.id.hex
+        super().save(*args, **kwargs)

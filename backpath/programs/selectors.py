@@ -40,6 +40,7 @@ from backpath.clinical.language import Lang
 from backpath.exercises.adherence_rules import DAILY, hurts, mean, skipped
 from backpath.exercises.library import Exercise, library
 from backpath.programs import services
+from backpath.programs.catalogue import CatalogueExercise, find_many
 from backpath.programs.models import ExerciseLog, Program, ProgramItem, Quota, QuotaLog
 
 WEEK = 7
@@ -389,6 +390,10 @@ class ExerciseToday:
     offer: PainOffer | None
     open: bool  # the card shown open: the first one due and not yet logged today
     timer: TimerPlan
+    # The exercise itself (the library's or the clinic's own: its photo or video), and the
+    # language its texts are in when not the patient's ("nl", "en"; see CatalogueExercise).
+    exercise: CatalogueExercise | None = None
+    only_in: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,9 +499,10 @@ def today_overview(
     visits: BetweenVisitsState | None = None,
 ) -> TodayOverview:
     """The patient's day in a fixed number of queries, however many exercises and logs:
-    the programs with their quota, their items, the logs, and the quota's logs (only with a
-    quota). ``visits`` is the between-visits state when the page has it (diary, weekly check,
-    questionnaires); it is read, not queried here.
+    the programs with their quota, their items, the logs, the quota's logs (only with a
+    quota) and the clinic's own exercises (only with one in the program). ``visits`` is the
+    between-visits state when the page has it (diary, weekly check, questionnaires); it is
+    read, not queried here.
     """
     monday = day - timedelta(days=day.weekday())
     programs = list(
@@ -529,8 +535,11 @@ def today_overview(
 
     rows: list[ExerciseToday] = []
     opened = False
-    for item in current.items.all():
-        exercise = library().get(item.exercise_id)
+    items = list(current.items.all())
+    # The clinic's own exercises among them: one more query, only when there are any.
+    known = find_many(episode.clinic_id, (item.exercise_id for item in items))
+    for item in items:
+        exercise = known.get(item.exercise_id)
         if exercise is None:
             continue
         done = done_days.get(item.exercise_id, set())
@@ -541,7 +550,8 @@ def today_overview(
         offer = None
         if logged is not None and offers_easier(logged.pain, pain_before.get(item.exercise_id)):
             assert logged.pain is not None
-            easier = easier_version(exercise)
+            # An exercise the library's regression chains do not know has no easier version.
+            easier = easier_version(exercise.packaged) if exercise.packaged else None
             offer = PainOffer(
                 pain=logged.pain,
                 before=pain_before.get(item.exercise_id),
@@ -554,7 +564,7 @@ def today_overview(
                 number=len(rows) + 1,
                 item=item,
                 name=exercise.name(language),
-                steps=getattr(exercise.instructions, language.value),
+                steps=exercise.steps(language),
                 feel=exercise.feel(language),
                 done_this_week=len(done),
                 due=due,
@@ -562,6 +572,8 @@ def today_overview(
                 offer=offer,
                 open=is_open,
                 timer=timer_plan(item),
+                exercise=exercise,
+                only_in=exercise.only_in(language),
             )
         )
     return TodayOverview(

@@ -20,8 +20,10 @@ from backpath.care.audit import AuditAction, audit
 from backpath.care.models import Episode
 from backpath.care.submissions import once, record_for_submission
 from backpath.clinical.errors import ClinicalInputError
-from backpath.exercises.library import Dosage, library
+from backpath.exercises.library import Dosage
 from backpath.exercises.programs import GradedQuota
+from backpath.programs.catalogue import find_many
+from backpath.programs.clinic_exercises import hold
 from backpath.programs.models import (
     ExerciseLog,
     Program,
@@ -80,11 +82,17 @@ def program_publish(
     def write() -> Program:
         if not items and quota is None:
             raise ProgramRefused(None, "empty")
-        unknown = [item.exercise_id for item in items if item.exercise_id not in library()]
+        # The library's exercises and the clinic's own (``catalogue``): another clinic's
+        # exercise is unknown here.
+        known = find_many(episode.clinic_id, (item.exercise_id for item in items))
+        unknown = [item.exercise_id for item in items if item.exercise_id not in known]
         if unknown:
             raise ProgramRefused(None, f"unknown exercise: {', '.join(unknown)}")
         with transaction.atomic(durable=True):
             locked = Episode.objects.select_for_update().get(pk=episode.pk)
+            if gone := hold(episode.clinic_id, (item.exercise_id for item in items)):
+                # Deleted since the check above (``clinic_exercises.exercise_archive``).
+                raise ProgramRefused(None, f"unknown exercise: {', '.join(sorted(gone))}")
             previous = current_program(locked)
             number = previous.number + 1 if previous else 1
             if number > 1 and not reason.strip():

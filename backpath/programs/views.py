@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -33,7 +33,8 @@ from backpath.exercises.programs import (
     suggest_program,
 )
 from backpath.interchange import assessment_from_record
-from backpath.programs import adherence_charts, booklets, services
+from backpath.programs import adherence_charts, booklets, catalogue, services
+from backpath.programs.catalogue import CatalogueExercise
 from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm, SuggestForm
 from backpath.programs.models import Program
 from backpath.programs.selectors import (
@@ -115,10 +116,13 @@ def _initial_items(program: Program) -> list[dict[str, Any]]:
     ]
 
 
-def _with_added(data: QueryDict, exercise_id: str) -> QueryDict:
-    """The posted formset plus one row for ``exercise_id`` at its library dosage."""
-    exercise = library().get(exercise_id)
-    if exercise is None:
+def _with_added(
+    data: QueryDict, exercise_id: str, known: Mapping[str, CatalogueExercise]
+) -> QueryDict:
+    """The posted formset plus one row for ``exercise_id`` at its own dosage (an archived
+    exercise of the clinic's is no longer added)."""
+    exercise = known.get(exercise_id)
+    if exercise is None or exercise.archived:
         raise Http404
     posted = data.copy()
     total = int(posted.get("form-TOTAL_FORMS", 0))
@@ -144,13 +148,16 @@ def program_edit(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResp
     current = services.current_program(episode)
     status = 200
     suggest = SuggestForm()
+    # The library and the clinic's own exercises: what the rows may name and the list offers.
+    known = catalogue.for_clinic(episode.clinic_id)
+    rows: dict[str, Any] = {"catalogue": known}
     if request.method == "POST" and "suggest" in request.POST:
         # Suggest again: what the clinician adds (level, reactivity) is health data, so it is
         # posted, never put in the URL. The builder starts over from the new suggestion.
         suggest = SuggestForm(request.POST)
         if not suggest.is_valid():
             status = 400
-        items = ItemFormSet(initial=_suggestion(episode, record, suggest))
+        items = ItemFormSet(initial=_suggestion(episode, record, suggest), form_kwargs=rows)
         form = ProgramForm(needs_reason=current is not None)
     elif "publish" in request.POST and services.already_published(
         episode, request.POST.get("submission")
@@ -161,8 +168,8 @@ def program_edit(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResp
     elif request.method == "POST":
         data: Any = request.POST
         if added := request.POST.get("add"):
-            data = _with_added(request.POST, added)
-        items = ItemFormSet(data)
+            data = _with_added(request.POST, added, known)
+        items = ItemFormSet(data, form_kwargs=rows)
         form = ProgramForm(data, needs_reason=current is not None)
         if "publish" in request.POST and items.is_valid() and form.is_valid():
             drafts = [
@@ -196,16 +203,13 @@ def program_edit(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResp
             initial = _suggestion(episode, record, suggest)
         else:
             initial = _initial_items(current)
-        items = ItemFormSet(initial=initial)
+        items = ItemFormSet(initial=initial, form_kwargs=rows)
         form = ProgramForm(needs_reason=current is not None)
     search = form["search"].value() or ""
     category = form["category"].value() or ""
-    results = filter_library(
-        library(),
-        text=str(search),
-        categories=[Category(category)] if category in {c.value for c in Category} else [],
-        lang=lang().value,
-    )
+    categories = [Category(category)] if category in {c.value for c in Category} else []
+    results = filter_library(library(), text=str(search), categories=categories, lang=lang().value)
+    own = catalogue.matching_own(known.values(), str(search), categories)
     return render(
         request,
         "programs/edit.html",
@@ -220,6 +224,7 @@ def program_edit(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResp
                 {"id": e.id, "name": e.name(lang()), "level": e.level} for e in results[:12]
             ],
             "result_count": len(results),
+            "own_results": [{"id": e.id, "name": e.name(lang()), "exercise": e} for e in own],
         },
         status=status,
     )
@@ -232,10 +237,17 @@ def program_detail(request: AuthenticatedHttpRequest, episode_id: str) -> HttpRe
     programs = list(episode.programs.prefetch_related("items").order_by("-number"))
     if not programs:
         return redirect("program_edit", episode.id)
+    items = list(programs[0].items.all())
+    known = catalogue.find_many(episode.clinic_id, (item.exercise_id for item in items))
     return render(
         request,
         "programs/detail.html",
-        {"episode": episode, "program": programs[0], "history": programs},
+        {
+            "episode": episode,
+            "program": programs[0],
+            "rows": [(item, known.get(item.exercise_id)) for item in items],
+            "history": programs,
+        },
     )
 
 
@@ -430,9 +442,9 @@ def adherence_view(request: AuthenticatedHttpRequest, episode_id: str) -> HttpRe
     episode = access_episode(user, episode_id, need_clinician=True)
     data = adherence(episode, timezone.localdate())
     completion = adherence_charts.completion_svg(data, "adherence-completion")
-    labels = {
-        row.exercise_id: adherence_charts.exercise_label(row.exercise_id) for row in data.exercises
-    }
+    labels = adherence_charts.exercise_labels(
+        episode.clinic_id, (row.exercise_id for row in data.exercises)
+    )
     pain = adherence_charts.pain_svg(data, labels)
     return render(
         request,

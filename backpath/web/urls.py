@@ -20,6 +20,7 @@ from backpath.care import views as care
 from backpath.followup import views as followup
 from backpath.learning import views as learning
 from backpath.prevention import views as prevention
+from backpath.programs import exercise_views as exercises
 from backpath.programs import views as programs
 from backpath.reminders import views as reminders
 from backpath.web import pages, pwa
@@ -64,6 +65,19 @@ urlpatterns = [
     path("clinic/", pages.dashboard, name="dashboard"),
     path("clinic/team/", accounts.team, name="team"),
     path("clinic/team/<int:user_id>/unlock/", accounts.member_unlock, name="member_unlock"),
+    path("clinic/exercises/", exercises.exercise_list, name="exercise_list"),
+    path("clinic/exercises/new/", exercises.exercise_new, name="exercise_new"),
+    path("clinic/exercises/<uuid:exercise_pk>/", exercises.exercise_edit, name="exercise_edit"),
+    path(
+        "clinic/exercises/<uuid:exercise_pk>/archive/",
+        exercises.exercise_archive,
+        name="exercise_archive",
+    ),
+    path(
+        "clinic/exercises/<uuid:exercise_pk>/media/<str:name>",
+        exercises.exercise_media,
+        name="exercise_media",
+    ),
     path("clinic/api-keys/", api_keys.api_keys, name="api_keys"),
     path("clinic/api-keys/<str:prefix>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
     path("clinic/access-log/", access_log.access_log, name="access_log"),

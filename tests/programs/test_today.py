@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import escape
 
 from backpath.clinical.language import Lang
@@ -375,8 +376,9 @@ def test_the_adherence_page_tells_the_clinician(world: World, amy: Client) -> No
     world.claire.save(update_fields=["language"])
     page = claire.get(reverse("program_adherence", kwargs={"episode_id": world.amy_episode.id}))
     assert page.status_code == 200
-    day = timezone.localdate()
-    line = f"pain rose to 7 on {day.day} {day:%b}; easier version offered ({escape(EASIER)})."
+    with translation.override("en"):
+        day = date_format(timezone.localdate(), "MONTH_DAY_FORMAT")
+    line = f"pain rose to 7 on {day}; easier version offered ({escape(EASIER)})."
     assert line in html(page)
     assert html(page).count("pain rose to") == 1  # calf raise at 3: no line
 

@@ -16,6 +16,7 @@ from django.urls import get_resolver, reverse
 from backpath.api.services import create_key
 from tests.personas import World, amy_alert, amy_check, amy_due
 from tests.privacy.helpers import amy_erasure_request
+from tests.programs.clinic_exercise_helpers import own_exercise
 
 OK, LOGIN, HIDDEN = "ok", "login", "hidden"
 PERSONAS = ("anonymous", "amy", "ben", "claire", "xavier", "yara")
@@ -71,6 +72,37 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("team", "post", plain("team"), ADMIN_X),
     ("member_unlock", "post", lambda w: reverse("member_unlock", args=[w.claire.pk]), ADMIN_X),
     ("access_log", "get", plain("access_log"), ADMIN_X),
+    ("exercise_list", "get", plain("exercise_list"), ANY_CLINICIAN),
+    ("exercise_new", "get", plain("exercise_new"), ANY_CLINICIAN),
+    ("exercise_new", "post", plain("exercise_new"), ANY_CLINICIAN),
+    (
+        "exercise_edit",
+        "get",
+        lambda w: reverse("exercise_edit", args=[own_exercise(w).pk]),
+        STAFF_X,
+    ),
+    (
+        "exercise_edit",
+        "post",
+        lambda w: reverse("exercise_edit", args=[own_exercise(w).pk]),
+        STAFF_X,
+    ),
+    (
+        "exercise_archive",
+        "post",
+        lambda w: reverse("exercise_archive", args=[own_exercise(w).pk]),
+        STAFF_X,
+    ),
+    # No photo or video in the world: the media's own matrix is in
+    # tests/programs/test_clinic_exercises.py.
+    (
+        "exercise_media",
+        "get",
+        lambda w: reverse(
+            "exercise_media", kwargs={"exercise_pk": own_exercise(w).pk, "name": "0" * 32 + ".jpg"}
+        ),
+        NOBODY,
+    ),
     ("api_keys", "get", plain("api_keys"), ADMIN_X),
     ("api_keys", "post", plain("api_keys"), ADMIN_X),
     ("api_key_revoke", "post", lambda w: reverse("api_key_revoke", args=[key_x(w)]), ADMIN_X),

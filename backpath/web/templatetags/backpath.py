@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,8 @@ from backpath.exercises.render import render_svg
 from backpath.followup.progress import occasion_label as _occasion_label
 from backpath.interchange import in_language
 from backpath.learning.views import reading_progress as module_progress
+from backpath.programs.catalogue import CatalogueExercise, find, placeholder_svg
+from backpath.programs.models import MediaKind
 from backpath.web.citations import source_label
 from backpath.web.i18n import lang, text
 
@@ -165,9 +168,14 @@ def band_label(score: dict[str, Any]) -> str:
 
 
 @register.filter
-def exercise_name(exercise_id: str) -> str:
-    exercise = library().get(exercise_id)
-    return text(exercise.name) if exercise else exercise_id
+def exercise_name(subject: Any, clinic_id: Any = None) -> str:
+    """The name of an exercise: a catalogue exercise (the library's or the clinic's own,
+    ``backpath.programs.catalogue``), or an id: the library's, or with ``clinic_id`` (the
+    record's clinic) that clinic's own too. An id nobody knows names itself."""
+    if isinstance(subject, CatalogueExercise):
+        return subject.name(lang())
+    exercise = find(clinic_id, subject)
+    return exercise.name(lang()) if exercise else subject
 
 
 @register.filter
@@ -189,7 +197,15 @@ def category_label(code: str) -> str:
 def exercise_svg(subject: Any, width: int = 320) -> str:
     """The picture of an exercise (its id) or of a program's item (its exercise, moving with
     the item's prescribed hold), inline; the SVG is built from escaped text only. Thumbnails
-    (narrower than 200) are still pictures: the frames would only add bytes."""
+    (narrower than 200) are still pictures: the frames would only add bytes.
+
+    A catalogue exercise of the clinic's own shows its photo or video, served by
+    ``exercise_media`` (a video as a neutral figure in a thumbnail), or else the neutral
+    figure: never a broken image."""
+    if isinstance(subject, CatalogueExercise):
+        if subject.own is not None:
+            return _own_picture(subject, width)
+        subject = subject.id
     exercise_id = getattr(subject, "exercise_id", subject)
     exercise = library().get(exercise_id)
     if exercise is None:
@@ -206,6 +222,27 @@ def exercise_svg(subject: Any, width: int = 320) -> str:
         dosage=dosage,
     )
     return mark_safe(svg)
+
+
+def _own_picture(exercise: CatalogueExercise, width: int) -> str:
+    name = exercise.name(lang())
+    url = exercise.media_url
+    if url and exercise.media_kind == MediaKind.PHOTO:
+        return format_html(
+            '<img class="exercise-photo" src="{}" alt="{}" width="{}" loading="lazy">',
+            url,
+            name,
+            width,
+        )
+    if url and exercise.media_kind == MediaKind.VIDEO and width >= 200:
+        return format_html(
+            '<video class="exercise-video" src="{}" controls preload="metadata" width="{}"'
+            ' aria-label="{}"></video>',
+            url,
+            width,
+            name,
+        )
+    return mark_safe(placeholder_svg(name, width))
 
 
 @register.filter
