@@ -27,7 +27,8 @@ class Command(BaseCommand):
                 "restore replaces everything in the database: add --yes to confirm", returncode=2
             )
         try:
-            restore(options["file"])
+            with_files = restore(options["file"])
         except BackupError as error:
             raise CommandError(str(error), returncode=2) from None
-        self.stdout.write(f"restored from {options['file']}")
+        files = "with" if with_files else "without (the backup has none; the files stay)"
+        self.stdout.write(f"restored from {options['file']}, {files} the uploaded files")
