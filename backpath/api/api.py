@@ -18,11 +18,10 @@ from ninja import NinjaAPI, Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from backpath import __version__
-from backpath.api import problems
+from backpath.api import problems, routes_between_visits, routes_records, routes_writes
 from backpath.api.auth import AUTH
 from backpath.api.conditional import Renderer
 from backpath.api.routes_public import compute, intake_schemas, public
-from backpath.api.routes_writes import router as records  # the reads and the writes
 
 DESCRIPTION = """\
 backpath's public API: the clinic's records (read; add patients and open episodes), the
@@ -103,4 +102,7 @@ api = BackpathAPI(
 problems.install(api)
 api.add_router("", public)
 api.add_router("", compute)
-api.add_router("", records)
+# The record paths share one router (django-ninja joins the methods of a path only within a
+# router: GET and POST /patients): these modules each add their operations to it.
+RECORD_MODULES = (routes_records, routes_writes, routes_between_visits)
+api.add_router("", routes_records.router)

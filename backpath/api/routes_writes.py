@@ -27,7 +27,7 @@ from backpath.care.core_input import OPTIONAL_INSTRUMENTS
 from backpath.care.forms import PatientDetailsForm
 
 # The writes share the reads' router: django-ninja joins the methods of one path only within
-# a router (POST /patients beside GET /patients). api.py adds this module's ``router``.
+# a router (POST /patients beside GET /patients); api.py adds that one router.
 router = records_router
 
 WRITE_PROBLEMS: dict[int, Any] = {401: Problem, 403: Problem, 413: Problem, 422: Problem}
