@@ -17,6 +17,7 @@ from backpath.care import intake_views as intake
 from backpath.care import letters
 from backpath.care import portal_views as portal
 from backpath.care import views as care
+from backpath.fhir import patient_download
 from backpath.followup import views as followup
 from backpath.learning import views as learning
 from backpath.prevention import views as prevention
@@ -155,6 +156,13 @@ urlpatterns = [
     path("admin/clinical-content/", content.clinical_content, name="clinical_content"),
     path("api/v1/", api.urls),
     path("fhir/R4/", include("backpath.fhir.urls")),
+    # The record as a FHIR file, beside the data-rights pages' JSON and PDF exports.
+    path("me/my-data/export.fhir.json", patient_download.my_fhir, name="my_data_fhir"),
+    path(
+        "clinic/patients/<uuid:patient_id>/data/export.fhir.json",
+        patient_download.patient_fhir,
+        name="patient_data_fhir",
+    ),
     path("", include("backpath.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -110,10 +110,12 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("my_data", "get", plain("my_data"), PATIENTS),
     ("my_data_json", "get", plain("my_data_json"), PATIENTS),
     ("my_data_pdf", "get", plain("my_data_pdf"), PATIENTS),
+    ("my_data_fhir", "get", plain("my_data_fhir"), PATIENTS),
     ("my_erasure_request", "post", plain("my_erasure_request"), PATIENTS),
     ("patient_data", "get", patient("patient_data"), STAFF_X),
     ("patient_data_json", "get", patient("patient_data_json"), STAFF_X),
     ("patient_data_pdf", "get", patient("patient_data_pdf"), STAFF_X),
+    ("patient_data_fhir", "get", patient("patient_data_fhir"), STAFF_X),
     ("patient_erasure_request", "post", patient("patient_erasure_request"), STAFF_X),
     ("erasure_requests", "get", plain("erasure_requests"), ADMIN_X),
     (
