@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from backpath.api.models import NAME_MAX, Scope
 from backpath.web.forms import OnceForm
 
-# The scopes a clinic admin can give, in words (a scope not listed is not offered).
+# The scopes a clinic admin can give, in words and in the form's order: reads, then writes.
 SCOPE_LABELS = {
     Scope.PATIENTS_READ: _("Read patients (name, date of birth, contact, GP)"),
     Scope.EPISODES_READ: _("Read episodes, assessments, care plans and sessions"),
@@ -29,7 +29,7 @@ class ApiKeyForm(OnceForm):
     )
     scopes = forms.MultipleChoiceField(
         label=_("What the key may do"),
-        choices=[(scope.value, SCOPE_LABELS[scope]) for scope in Scope if scope in SCOPE_LABELS],
+        choices=[(scope.value, label) for scope, label in SCOPE_LABELS.items()],
         widget=forms.CheckboxSelectMultiple,
     )
     expires_days = forms.TypedChoiceField(
