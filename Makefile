@@ -65,7 +65,7 @@ test: $(STAMP) system-packages
 	echo "database tests again on PostgreSQL ($$url)"; \
 	DATABASE_URL=$$url $(BIN)/pytest tests/web tests/care tests/accounts tests/programs \
 	  tests/followup tests/learning tests/reminders tests/prevention tests/auditlog \
-	  tests/privacy tests/api tests/fhir -m "not browser"
+	  tests/privacy tests/api tests/fhir tests/research -m "not browser"
 
 # Re-extract the interface texts after changing templates or code; translate the new
 # entries in backpath/web/locale/nl/LC_MESSAGES/django.po, then `make messages` again.
@@ -78,6 +78,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.documents
 	$(BIN)/python -m benchmarks.api
+	$(BIN)/python -m benchmarks.export
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

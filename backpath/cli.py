@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -21,6 +22,7 @@ from backpath.clinical.batch import RowScorer, output_columns
 from backpath.clinical.errors import ClinicalInputError
 from backpath.clinical.instruments import instrument
 from backpath.clinical.language import Lang, Text
+from backpath.research.options import DEFAULT_MIN_CELL, Format
 
 if TYPE_CHECKING:
     from backpath.education.modules import Module
@@ -343,6 +345,43 @@ def cmd_booklet(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _django_setup()
+    except ImproperlyConfigured as error:
+        raise BadInput(str(error)) from None
+    from backpath.research.export import ExportRefused, ExportRequest, export
+
+    request = ExportRequest(
+        start=args.start,
+        end=args.end,
+        format=Format(args.format),
+        output=Path(args.output),
+        clinic=args.clinic,
+        min_cell=args.min_cell,
+    )
+    try:
+        done = export(request)
+    except ExportRefused as error:
+        raise BadInput(str(error)) from None
+    rows = ", ".join(f"{count} {table}" for table, count in done.rows.items())
+    print(f"backpath export: wrote {rows} to {done.output}")
+    return 0
+
+
+def _day(raw: str) -> date:
+    # fromisoformat alone would also take 20260501 and week dates; the option says YYYY-MM-DD.
+    try:
+        day = date.fromisoformat(raw) if len(raw) == len("YYYY-MM-DD") else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {raw!r}")
+    return day
+
+
 def _port(raw: str) -> int:
     try:
         port = int(raw)
@@ -422,6 +461,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     p.add_argument("--no-serve", action="store_true", help="migrate and load the demo, then stop")
     p.set_defaults(run=cmd_demo)
+
+    p = commands.add_parser("export", help="the pseudonymised research export of a period")
+    for option, dest, what in (("--from", "start", "on or after"), ("--to", "end", "up to")):
+        p.add_argument(
+            option,
+            dest=dest,
+            type=_day,
+            required=True,
+            metavar="YYYY-MM-DD",
+            help=f"episodes opened {what} this day",
+        )
+    p.add_argument("--clinic", help="only this clinic's episodes (its name or id)")
+    p.add_argument("--format", choices=[f.value for f in Format], required=True)
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="a new or empty folder")
+    p.add_argument(
+        "--min-cell",
+        type=int,
+        default=DEFAULT_MIN_CELL,
+        metavar="N",
+        help=f"suppress a value found in fewer than N rows (default {DEFAULT_MIN_CELL})",
+    )
+    p.set_defaults(run=cmd_export)
     return parser
 
 
@@ -436,6 +497,7 @@ OWN_COMMANDS = frozenset(
         "booklet",
         "walkthrough",
         "demo",
+        "export",
         "-h",
         "--help",
         "--version",
