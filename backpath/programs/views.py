@@ -234,7 +234,9 @@ def program_edit(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResp
 def program_detail(request: AuthenticatedHttpRequest, episode_id: str) -> HttpResponse:
     user = request.user
     episode = access_episode(user, episode_id, need_clinician=True)
-    programs = list(episode.programs.prefetch_related("items").order_by("-number"))
+    programs = list(
+        episode.programs.select_related("created_by").prefetch_related("items").order_by("-number")
+    )
     if not programs:
         return redirect("program_edit", episode.id)
     items = list(programs[0].items.all())
@@ -455,5 +457,6 @@ def adherence_view(request: AuthenticatedHttpRequest, episode_id: str) -> HttpRe
             "period_days": len(data.days),
             "completion_chart": completion,
             "pain_chart": pain,
+            "names": labels,
         },
     )

@@ -335,8 +335,9 @@ def test_an_exercise_no_program_has_is_deleted_with_its_file(
 
 
 def test_an_exercise_a_program_has_is_archived_and_keeps_its_file(
-    world: World, media_root: Path, django_capture_on_commit_callbacks: Any
+    english: World, media_root: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
+    world = english  # the page's words in English
     exercise = own_exercise(world, media=photo())
     publish(world, exercise.exercise_id)
     claire = world.client_for(world.claire)

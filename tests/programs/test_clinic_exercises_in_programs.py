@@ -24,7 +24,7 @@ from backpath.programs import booklets, clinic_exercises, services
 from backpath.programs.media import print_data_uri
 from backpath.programs.models import ClinicExercise, ExerciseLog, Program
 from backpath.web.templatetags.backpath import exercise_name
-from tests.pages import html
+from tests.pages import html, queries, same_count
 from tests.personas import World
 from tests.programs.clinic_exercise_helpers import draft, own_exercise, photo, publish, video
 
@@ -309,3 +309,27 @@ def test_the_name_filter_knows_an_own_exercise_only_with_its_clinic(world: World
     assert exercise_name(mine.exercise_id, world.clinic_y.pk) == mine.exercise_id
     assert exercise_name(mine.exercise_id) == mine.exercise_id
     assert exercise_name("bridge") == exercise_name("bridge", world.clinic_y.pk) != "bridge"
+
+
+def test_pages_with_more_of_the_clinics_own_exercises_ask_no_more_queries(
+    world: World, amy: Client, django_assert_num_queries: Any
+) -> None:
+    """Each card of the clinic's own exercise names itself and shows its picture: the
+    exercises are read together, not one query per card (Today, the home page, the
+    clinician's program and adherence pages)."""
+    claire = world.client_for(world.claire)
+    pages = (
+        (amy, reverse("today")),
+        (amy, reverse("portal_home")),
+        (claire, reverse("program_detail", kwargs={"episode_id": world.amy_episode.id})),
+        (claire, reverse("program_adherence", kwargs={"episode_id": world.amy_episode.id})),
+    )
+    one = own_exercise(world, name_nl="Eerste")
+    publish(world, one.exercise_id, "bridge")
+    counts = [queries(client, path) for client, path in pages]
+
+    more = [own_exercise(world, name_nl=f"Extra {n}") for n in range(3)]
+    publish(world, one.exercise_id, "bridge", *(e.exercise_id for e in more), reason="More.")
+
+    for (client, path), count in zip(pages, counts, strict=True):
+        same_count(client, path, count, django_assert_num_queries)

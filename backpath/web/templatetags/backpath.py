@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -176,6 +177,13 @@ def exercise_name(subject: Any, clinic_id: Any = None) -> str:
         return subject.name(lang())
     exercise = find(clinic_id, subject)
     return exercise.name(lang()) if exercise else subject
+
+
+@register.filter
+def name_of(names: Mapping[str, str], exercise_id: str) -> str:
+    """An exercise's name from a page's names read together (``exercise_labels``): one
+    query for the page, not one per row; an id without a name names itself."""
+    return names.get(exercise_id, exercise_id)
 
 
 @register.filter
