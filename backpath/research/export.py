@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backpath import __version__
+from backpath.accounts.clinics import NoSuchClinic, clinic_named
 from backpath.accounts.models import Clinic
 from backpath.auditlog.models import Action
 from backpath.auditlog.services import record
@@ -68,16 +69,9 @@ class ExportDone:
 def find_clinic(name: str) -> Clinic:
     """A clinic by its name (any case) or its id."""
     try:
-        found = list(Clinic.objects.filter(pk=uuid.UUID(name)))
-    except ValueError:
-        found = list(Clinic.objects.filter(name__iexact=name.strip()))
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        known = ", ".join(repr(c.name) for c in Clinic.objects.order_by("name")[:20])
-        raise ExportRefused(f"--clinic: no clinic {name!r}; clinics: {known or 'none yet'}")
-    ids = ", ".join(str(c.pk) for c in found)
-    raise ExportRefused(f"--clinic: {len(found)} clinics are named {name!r}; give one's id: {ids}")
+        return clinic_named(name)
+    except NoSuchClinic as unknown:
+        raise ExportRefused(str(unknown)) from None
 
 
 def _check(request: ExportRequest) -> None:

@@ -7,12 +7,12 @@ prefix. Bad input: one line on standard error, exit code 2.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from backpath.accounts.clinics import NoSuchClinic, clinic_named
 from backpath.accounts.models import Clinic
 from backpath.api.models import PREFIX_LENGTH, ApiKey, Scope
 from backpath.api.services import BadKeyInput, create_key, revoke_key
@@ -27,16 +27,9 @@ def _bad(message: str) -> CommandError:
 def _clinic(name: str) -> Clinic:
     """A clinic by its name (any case) or its id."""
     try:
-        found = list(Clinic.objects.filter(pk=uuid.UUID(name)))
-    except ValueError:
-        found = list(Clinic.objects.filter(name__iexact=name.strip()))
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        known = ", ".join(repr(c.name) for c in Clinic.objects.order_by("name")[:20])
-        raise _bad(f"--clinic: no clinic {name!r}; clinics: {known or 'none yet'}")
-    ids = ", ".join(str(c.pk) for c in found)
-    raise _bad(f"--clinic: {len(found)} clinics are named {name!r}; give one's id: {ids}")
+        return clinic_named(name)
+    except NoSuchClinic as unknown:
+        raise _bad(str(unknown)) from None
 
 
 def _when(value: Any) -> str:
