@@ -23,6 +23,7 @@ from backpath.learning import views as learning
 from backpath.prevention import views as prevention
 from backpath.programs import exercise_views as exercises
 from backpath.programs import views as programs
+from backpath.quality import views as quality
 from backpath.reminders import views as reminders
 from backpath.web import pages, pwa
 
@@ -79,6 +80,7 @@ urlpatterns = [
         exercises.exercise_media,
         name="exercise_media",
     ),
+    path("clinic/quality/", quality.quality, name="quality"),
     path("clinic/api-keys/", api_keys.api_keys, name="api_keys"),
     path("clinic/api-keys/<str:prefix>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
     path("clinic/access-log/", access_log.access_log, name="access_log"),

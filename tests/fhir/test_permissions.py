@@ -88,8 +88,10 @@ def test_no_key_is_a_401_everywhere(world: World, fhir: Client) -> None:
 
 
 def test_a_bad_key_is_a_401_with_its_reason(world: World, keys: Keys, fhir: Client) -> None:
-    response = fhir.get(f"{BASE}/Patient", **bearer("bp_00000000_nope"))
+    response = fhir.get(f"{BASE}/Patient", **bearer("bp_00000000_nope"), HTTP_ACCEPT_LANGUAGE="en")
     assert outcome(response, 401).issue[0].diagnostics == "The API key is not valid."
+    dutch = fhir.get(f"{BASE}/Patient", **bearer("bp_00000000_nope"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert outcome(dutch, 401).issue[0].diagnostics == "De API-sleutel is niet geldig."
     assert response["WWW-Authenticate"] == 'Bearer realm="backpath"'
 
 

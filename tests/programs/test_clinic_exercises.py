@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from backpath.auditlog.models import AccessEntry
@@ -191,14 +192,14 @@ def test_a_photo_over_5_mb_is_refused(world: World) -> None:
 
 
 def test_a_video_over_20_mb_is_refused() -> None:
-    with pytest.raises(MediaRefused, match="larger than 20 MB"):
+    with translation.override("en"), pytest.raises(MediaRefused, match="larger than 20 MB"):
         check_video(upload("long.mp4", MP4 + b"\x00" * (20 * 1024 * 1024)))
 
 
 def test_a_photo_of_too_many_pixels_is_refused_before_it_is_decoded() -> None:
     # A tiny file that declares a huge image: its header is all that is read.
     huge = photo_bytes("PNG", (8000, 6000))
-    with pytest.raises(MediaRefused, match="too many pixels"):
+    with translation.override("en"), pytest.raises(MediaRefused, match="too many pixels"):
         check_photo(upload("huge.png", huge))
 
 
@@ -334,10 +335,10 @@ def test_an_exercise_no_program_has_is_deleted_with_its_file(
     assert AccessEntry.objects.filter(detail="clinic_exercise.delete").count() == 1
 
 
+@pytest.mark.usefixtures("english")
 def test_an_exercise_a_program_has_is_archived_and_keeps_its_file(
-    english: World, media_root: Path, django_capture_on_commit_callbacks: Any
+    world: World, media_root: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    world = english  # the page's words in English
     exercise = own_exercise(world, media=photo())
     publish(world, exercise.exercise_id)
     claire = world.client_for(world.claire)

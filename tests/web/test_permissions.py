@@ -103,6 +103,7 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
         ),
         NOBODY,
     ),
+    ("quality", "get", plain("quality"), ANY_CLINICIAN),
     ("api_keys", "get", plain("api_keys"), ADMIN_X),
     ("api_keys", "post", plain("api_keys"), ADMIN_X),
     ("api_key_revoke", "post", lambda w: reverse("api_key_revoke", args=[key_x(w)]), ADMIN_X),
