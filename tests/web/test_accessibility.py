@@ -167,7 +167,7 @@ def test_no_serious_or_critical_axe_violation(
     _walk(page, findings, [url("password_reset"), url("password_reset_confirm", uid, token)])
     context.close()
 
-    # The clinic admin: the team, the access log, erasure requests.
+    # The clinic admin: the team, the access log, erasure requests, API keys, quality.
     context = _context(browser, live_server.url, "admin@delinde.example")
     page = context.new_page()
     _walk(
@@ -179,6 +179,8 @@ def test_no_serious_or_critical_axe_violation(
             url("access_log"),
             url("erasure_requests"),
             url("patient_data", carla.patient_id),
+            url("api_keys"),
+            url("quality"),
         ],
     )
     context.close()
@@ -205,6 +207,9 @@ def test_no_serious_or_critical_axe_violation(
             url("program_detail", carla.id),
             url("program_edit", carla.id),
             url("program_adherence", carla.id),
+            url("patient_edit", carla.patient_id),
+            url("exercise_list"),
+            url("exercise_new"),
         ],
     )
     context.close()
@@ -279,5 +284,5 @@ def test_no_serious_or_critical_axe_violation(
     _walk(page, findings, [url("intake_done", anna.id)])
     context.close()
 
-    assert findings.checked == 2 * 47, "a page was left out"
+    assert findings.checked == 2 * 52, "a page was left out"
     assert not findings.lines, "\n".join(findings.lines)
