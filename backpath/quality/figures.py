@@ -157,8 +157,17 @@ def _given(codes: Iterable[str]) -> set[str]:
 def figures(scope: Scope) -> Figures:
     episodes = episodes_in(scope)
     rows = _rows(episodes)
-    screened = sum(1 for r in rows if r.intake_status not in (None, IntakeStatus.SAFETY))
-    submitted = sum(1 for r in rows if r.intake_status == IntakeStatus.SUBMITTED)
+    # An episode counts once the patient was seen: an intake still being filled in is not
+    # yet a missed screening; one treated without it is.
+    seen = [
+        r
+        for r in rows
+        if r.session_count > 0 or r.intake_status in (IntakeStatus.SUBMITTED, IntakeStatus.STOPPED)
+    ]
+    screened = sum(1 for r in seen if r.intake_status not in (None, IntakeStatus.SAFETY))
+    # Stopped for a doctor at the red flags: the questionnaires were rightly not asked.
+    to_score = [r for r in seen if r.intake_status != IntakeStatus.STOPPED]
+    submitted = sum(1 for r in to_score if r.intake_status == IntakeStatus.SUBMITTED)
     planned = [r for r in rows if r.plan_profile]
     followed = sum(1 for r in planned if r.advised == r.plan_profile)
     over = sum(1 for r in planned if r.session_count > (r.budget or 0))
@@ -195,8 +204,8 @@ def figures(scope: Scope) -> Figures:
             passive_low.add(episode_id)
 
     counts = {
-        "redflags_screened": Share(screened, len(rows)),
-        "startback_completed": Share(submitted, len(rows)),
+        "redflags_screened": Share(screened, len(seen)),
+        "startback_completed": Share(submitted, len(to_score)),
         "advice_followed": Share(followed, len(planned)),
         "program_early": Share(early, len(two_sessions)),
         "over_budget": Share(over, len(planned)),

@@ -107,19 +107,21 @@ def test_the_process_figures_count_what_the_cases_say(world: World, scope: Scope
         sessions=[["exercise"]] * 4,
         program_on=opened + timedelta(days=30),
     )
-    # 3: stopped at the red flags: screened, not submitted, no plan
+    # 3: stopped at the red flags: seen and screened; no questionnaires due, no plan
     episode(world, opened=opened, intake="stopped", advised=None, plan=None)
-    # 4: still at the safety questions: not screened
+    # 4: treated while the intake is still at the safety questions: not screened
+    episode(world, opened=opened, intake="safety", advised=None, plan=None, sessions=[["exercise"]])
+    # 5: the intake not yet filled in, not seen: not counted yet
     episode(world, opened=opened, intake="safety", advised=None, plan=None)
-    # 5: outside the period: counts nowhere
+    # 6: outside the period: counts nowhere
     episode(world, opened=date(2025, 6, 1), intake="safety", advised=None, plan=None)
 
     counts = figures(scope).counts
 
-    assert figures(scope).episodes == 4
+    assert figures(scope).episodes == 5
     assert (counts["redflags_screened"].part, counts["redflags_screened"].whole) == (3, 4)
     assert counts["redflags_screened"].percent == 75
-    assert (counts["startback_completed"].part, counts["startback_completed"].whole) == (2, 4)
+    assert (counts["startback_completed"].part, counts["startback_completed"].whole) == (2, 3)
     assert (counts["advice_followed"].part, counts["advice_followed"].whole) == (1, 2)
     assert (counts["over_budget"].part, counts["over_budget"].whole) == (1, 2)
     assert (counts["program_early"].part, counts["program_early"].whole) == (1, 2)
