@@ -65,7 +65,7 @@ test: $(STAMP) system-packages
 	echo "database tests again on PostgreSQL ($$url)"; \
 	DATABASE_URL=$$url $(BIN)/pytest tests/web tests/care tests/accounts tests/programs \
 	  tests/followup tests/learning tests/reminders tests/prevention tests/auditlog \
-	  tests/privacy tests/api tests/fhir tests/research tests/quality -m "not browser"
+	  tests/privacy tests/api tests/fhir tests/research tests/quality tests/synthetic -m "not browser"
 
 # Re-extract the interface texts after changing templates or code; translate the new
 # entries in backpath/web/locale/nl/LC_MESSAGES/django.po, then `make messages` again.

@@ -371,6 +371,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _django_setup()
+    except ImproperlyConfigured as error:
+        raise BadInput(str(error)) from None
+    from backpath.synthetic.generate import GenerateRefused, generate
+
+    try:
+        done = generate(clinics=args.clinics, patients=args.patients, seed=args.seed)
+    except GenerateRefused as error:
+        raise BadInput(str(error)) from None
+    rows = sum(done.rows.values())
+    print(
+        f"backpath generate: {done.clinics} synthetic clinics, {done.clinicians} clinicians, "
+        f"{done.patients} patients ({rows} records)"
+    )
+    return 0
+
+
 def _day(raw: str) -> date:
     # fromisoformat alone would also take 20260501 and week dates; the option says YYYY-MM-DD.
     try:
@@ -483,6 +504,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"suppress a value found in fewer than N rows (default {DEFAULT_MIN_CELL})",
     )
     p.set_defaults(run=cmd_export)
+
+    p = commands.add_parser("generate", help="synthetic clinics and patients, for tests at scale")
+    p.add_argument("--clinics", type=int, required=True, metavar="N", help="new clinics to make")
+    p.add_argument("--patients", type=int, required=True, metavar="M", help="patients in all")
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="the same seed, the same data")
+    p.set_defaults(run=cmd_generate)
     return parser
 
 
@@ -498,6 +525,7 @@ OWN_COMMANDS = frozenset(
         "walkthrough",
         "demo",
         "export",
+        "generate",
         "-h",
         "--help",
         "--version",

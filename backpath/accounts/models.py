@@ -26,6 +26,9 @@ class Clinic(models.Model):
     require_staff_2fa = models.BooleanField(
         _("two-step login for clinicians and admins"), default=True
     )
+    # Made by `backpath generate` (issue #15): its patients are invented, so generating more
+    # is allowed beside it, and anything counting real care can leave it out.
+    synthetic = models.BooleanField(_("synthetic data"), default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

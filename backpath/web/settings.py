@@ -86,9 +86,9 @@ DEBUG = _env_bool("BACKPATH_DEBUG", default=False)
 # pytest-django imports this module). Nothing guesses from the process, e.g. from pytest being
 # imported: a production process may import pytest through some plugin and must still fail
 # closed.
-_INSECURE_ALLOWED = _env_bool("BACKPATH_DEMO", default=False) or _env_bool(
-    "BACKPATH_TESTING", default=False
-)
+# The demo's database (its patients are made up): `backpath generate` may add to it.
+BACKPATH_DEMO = _env_bool("BACKPATH_DEMO", default=False)
+_INSECURE_ALLOWED = BACKPATH_DEMO or _env_bool("BACKPATH_TESTING", default=False)
 # Public (it is in the source): `check --deploy` refuses it (backpath/web/checks.py).
 DEMO_SECRET_KEY = "backpath-demo-only-not-secret-" + "x" * 40
 BACKPATH_INSECURE_ALLOWED = _INSECURE_ALLOWED
