@@ -1,39 +1,41 @@
 """Figures for the research export (``backpath export``): time and peak memory by size.
 
 Generates N synthetic episodes opened over one year straight into a throwaway SQLite
-database (bulk inserts; the services would take hours for 100,000), each with an intake, two
-assessments, a plan, three session notes (one episode in fifty given care advised against),
-measurements at week 6 and, for the closed half, at discharge, a home program of two
-exercises with five logs, and an alert for one in five. Then exports the first tenth of the
+database with ``backpath.synthetic`` (the generator of ``backpath generate``: bulk inserts;
+the services would take hours for 100,000). Then exports the first tenth of the
 year and the whole year, each format in its own process (the installed command), and
 reports wall-clock time and peak resident memory (Linux's VmHWM): streaming means the
 memory stays about the same for ten times the episodes.
 
-Usage: python -m benchmarks.export [--episodes N]   (default: 100000)
+With ``--database-url`` the database is a throwaway one made on that PostgreSQL server
+(migrated, filled, analysed, exported from, dropped afterwards); the database the URL names
+is not touched.
+
+Usage: python -m benchmarks.export [--episodes N] [--database-url URL]   (default: 100000)
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from urllib.parse import urlsplit
 
 SEED = 20261202
-BATCH = 5_000
 START = date(2025, 1, 1)
 DAYS = 365
 
 
-def _setup(data_dir: Path) -> dict[str, str]:
+def _setup(data_dir: Path, database_url: str | None) -> tuple[dict[str, str], Callable[[], None]]:
+    """Make the database and migrate it; returns the exporting child's environment and what
+    removes the database afterwards."""
     env = {
         **os.environ,
         "BACKPATH_DEMO": "true",
@@ -42,226 +44,53 @@ def _setup(data_dir: Path) -> dict[str, str]:
     }
     env.pop("DATABASE_URL", None)
     os.environ.update(env)
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
-    call_command("migrate", interactive=False, verbosity=0)
-    return env
+    if not database_url:
+        call_command("migrate", interactive=False, verbosity=0)
+        return env, lambda: None  # the SQLite file goes with the throwaway folder
+    # A database of this run's own, named by the process, beside the one the URL names;
+    # the export runs in a child, so it is told that database's URL.
+    named = connection.settings_dict["NAME"]
+    throwaway = f"backpath_bench_export_{os.getpid()}"
+    connection.settings_dict["TEST"]["NAME"] = throwaway
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    env["DATABASE_URL"] = urlsplit(database_url)._replace(path=f"/{throwaway}").geturl()
+    return env, lambda: connection.creation.destroy_test_db(named, verbosity=0)
+
+
+def _database_name() -> str:
+    from django.db import connection
+
+    version = ".".join(str(part) for part in connection.get_database_version())
+    return f"{connection.display_name} {version}"
 
 
 def _generate(count: int) -> None:
-    from django.utils import timezone
+    # The one generator of synthetic data (``backpath generate``), with "today" the day after
+    # the benchmark's year, so the episodes open within it.
+    from backpath.synthetic.generate import generate
 
-    from backpath.accounts.models import Clinic
-    from backpath.care.models import (
-        Assessment,
-        Episode,
-        Intake,
-        Patient,
-        PlanVersion,
-        SessionNote,
-    )
-    from backpath.clinical.intake import assess, parse_intake
-    from backpath.clinical.language import Lang
-    from backpath.clinical.sessions import intervention_codes
-    from backpath.followup.models import Alert, Measurement
-    from backpath.interchange import plan_json
-    from backpath.programs.models import ExerciseLog, Program, ProgramItem
+    generate(clinics=3, patients=count, seed=SEED, today=START + timedelta(days=DAYS))
 
-    rng = random.Random(SEED)
-    clinics = [Clinic.objects.create(name=f"Clinic {n}") for n in range(3)]
-    intake_example = Path(__file__).resolve().parent.parent / "examples" / "low_risk.json"
-    core = assess(parse_intake(intake_example.read_text(encoding="utf-8")))
-    assert core.plan is not None
-    real_plan = {lang.value: plan_json(core.plan, lang) for lang in Lang}
-    components = [code for code in intervention_codes() if code != "massage"][:7]
-    tz = timezone.get_current_timezone()
 
-    def moment(day: date) -> datetime:
-        return datetime(day.year, day.month, day.day, 10, tzinfo=tz)
+def _analyze() -> None:
+    """Give PostgreSQL the tables' statistics, as autovacuum would have long since in a
+    database in use: just after the bulk inserts the planner knows nothing of the new rows
+    and chooses plans (whole-table scans per chunk) that a real database never sees."""
+    from django.db import connection
 
-    for offset in range(0, count, BATCH):
-        size = min(BATCH, count - offset)
-        rows: dict[str, list[Any]] = {
-            name: []
-            for name in (
-                "patients",
-                "episodes",
-                "intakes",
-                "assessments",
-                "plans",
-                "sessions",
-                "measurements",
-                "alerts",
-                "programs",
-                "items",
-                "logs",
-            )
-        }
-        for _ in range(size):
-            opened = START + timedelta(days=rng.randrange(DAYS))
-            closed = rng.random() < 0.5
-            profile = rng.choice(("low", "medium", "high"))
-            patient = Patient(
-                clinic=rng.choice(clinics),
-                first_name="Bench",
-                last_name=f"Patient {offset}",
-                date_of_birth=date(rng.randrange(1940, 2005), 5, 17),
-                sex=rng.choice(("female", "male", "")),
-                email="bench@patient.example",
-            )
-            episode = Episode(
-                clinic=patient.clinic,
-                patient=patient,
-                status="closed" if closed else "treatment",
-                urgency="none",
-                opened_at=moment(opened),
-                closed_at=moment(opened + timedelta(days=70)) if closed else None,
-                discharge_reason="goals_reached" if closed else "",
-                discharge_summary="A summary that is never exported." if closed else "",
-            )
-            nprs = rng.randrange(11)
-            answers = {
-                "startback": {f"q{i}": rng.randrange(2) for i in range(1, 10)},
-                "nprs": {"q1": nprs},
-                "psk": {"q1": rng.randrange(11)},
-                "qbpds": {f"q{i}": rng.randrange(6) for i in range(1, 21)},
-            }
-            intake = Intake(
-                episode=episode,
-                status="submitted",
-                answers=answers,
-                description="In the patient's own words.",
-                finished_at=moment(opened),
-            )
-            first = Assessment(
-                episode=episode,
-                kind="intake",
-                input={},
-                result={},
-                urgency="none",
-                profile=profile,
-                redflags_ruleset="bench",
-                backpath_version="bench",
-                created_at=moment(opened),
-            )
-            review = Assessment(
-                episode=episode,
-                kind="review",
-                input={},
-                result={},
-                urgency="none",
-                profile=profile,
-                redflags_ruleset="bench",
-                backpath_version="bench",
-                created_at=moment(opened + timedelta(days=1)),
-            )
-            warned = rng.random() < 0.02
-            plan = PlanVersion(
-                episode=episode,
-                number=1,
-                assessment=review,
-                profile=profile,
-                max_sessions={"low": 3, "medium": 8, "high": 12}[profile],
-                within_weeks=12,
-                starts_on=opened + timedelta(days=1),
-                plan=real_plan if warned else {},  # only a warned episode's plan is read
-                created_at=moment(opened + timedelta(days=1)),
-            )
-            for number in range(1, 4):
-                given = rng.sample(components, 2) + (["massage"] if warned and number == 2 else [])
-                rows["sessions"].append(
-                    SessionNote(
-                        episode=episode,
-                        number=number,
-                        held_on=opened + timedelta(days=7 * number),
-                        subjective="Subjective, never exported.",
-                        pain_now=rng.randrange(11),
-                        interventions=given,
-                        warnings=["massage"] if "massage" in given else [],
-                        deviation_reason="A reason, never exported." if "massage" in given else "",
-                        created_at=moment(opened + timedelta(days=7 * number)),
-                    )
-                )
-            occasions = [("week-6", 42)] + ([("discharge", 70)] if closed else [])
-            for key, day in occasions:
-                later = max(0, nprs - rng.randrange(5))
-                rows["measurements"].append(
-                    Measurement(
-                        episode=episode,
-                        occasion=key,
-                        due_on=opened + timedelta(days=day),
-                        answers={
-                            "nprs": {"q1": later},
-                            "psk": {"q1": rng.randrange(11)},
-                            "gpe": {"q1": rng.randrange(1, 8)},
-                        },
-                        scores={"nprs": later},
-                        instrument_versions={},
-                        outcome="continue",
-                        created_at=moment(opened + timedelta(days=day)),
-                    )
-                )
-            if rng.random() < 0.2:
-                rows["alerts"].append(
-                    Alert(
-                        clinic=patient.clinic,
-                        episode=episode,
-                        kind="low_adherence",
-                        key=str(uuid.uuid4()),
-                        priority=7,
-                        rule="bench",
-                        source="bench",
-                        text={},
-                    )
-                )
-            program = Program(
-                episode=episode, number=1, published_at=moment(opened + timedelta(days=1))
-            )
-            items = [
-                ProgramItem(
-                    program=program,
-                    position=n,
-                    exercise_id="bridge",
-                    sets=2,
-                    reps=10,
-                    per_week=rng.choice((3, 7)),
-                )
-                for n in (1, 2)
-            ]
-            for n in range(5):
-                rows["logs"].append(
-                    ExerciseLog(
-                        item=items[n % 2],
-                        day=opened + timedelta(days=2 + n),
-                        done=rng.random() < 0.8,
-                    )
-                )
-            rows["patients"].append(patient)
-            rows["episodes"].append(episode)
-            rows["intakes"].append(intake)
-            rows["assessments"] += [first, review]
-            rows["plans"].append(plan)
-            rows["programs"].append(program)
-            rows["items"] += items
-        for name, model in (
-            ("patients", Patient),
-            ("episodes", Episode),
-            ("intakes", Intake),
-            ("assessments", Assessment),
-            ("plans", PlanVersion),
-            ("sessions", SessionNote),
-            ("measurements", Measurement),
-            ("alerts", Alert),
-            ("programs", Program),
-            ("items", ProgramItem),
-            ("logs", ExerciseLog),
-        ):
-            # Ids are UUIDs made on construction: the related rows are linked already.
-            model.objects.bulk_create(rows[name], batch_size=1000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # Runs the command line in the child and reports the child's own peak memory: VmHWM is reset
@@ -295,25 +124,43 @@ def _run_export(env: dict[str, str], out: Path, fmt: str, days: int) -> tuple[fl
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=100_000)
-    count = parser.parse_args().episodes
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="a PostgreSQL server (postgres://user@host:port/name) to measure on instead of "
+        "SQLite; a throwaway database is made there and dropped",
+    )
+    args = parser.parse_args()
+    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
+        # Anything else would be migrated and filled in place; only PostgreSQL gets a
+        # throwaway database of its own.
+        print("benchmarks.export: --database-url must be a PostgreSQL URL", file=sys.stderr)
+        return 2
+    count = args.episodes
     folder = Path(tempfile.mkdtemp(prefix="backpath-bench-export-"))
     try:
-        env = _setup(folder / "data")
-        began = time.perf_counter()
-        _generate(count)
-        print("backpath research export benchmark (figures, not a pass/fail test)")
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, SQLite")
-        print(f"{count} episodes over {DAYS} days generated in {time.perf_counter() - began:.0f} s")
-        for days in (DAYS // 10, DAYS):
-            for fmt in ("csv", "parquet"):
-                out = folder / f"{fmt}-{days}"
-                seconds, peak, said = _run_export(env, out, fmt, days)
-                size = sum(path.stat().st_size for path in out.iterdir()) / 2**20
-                rows = said.removeprefix("backpath export: wrote ").split(" to ")[0]
-                print(
-                    f"  {days:3d} days {fmt:<7} {seconds:6.1f} s  peak RSS {peak:4.0f} MiB  "
-                    f"{size:6.1f} MiB written  ({rows})"
-                )
+        env, drop = _setup(folder / "data", args.database_url)
+        try:
+            began = time.perf_counter()
+            _generate(count)
+            _analyze()
+            generated = time.perf_counter() - began
+            print("backpath research export benchmark (figures, not a pass/fail test)")
+            print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {_database_name()}")
+            print(f"{count} episodes over {DAYS} days generated in {generated:.0f} s")
+            for days in (DAYS // 10, DAYS):
+                for fmt in ("csv", "parquet"):
+                    out = folder / f"{fmt}-{days}"
+                    seconds, peak, said = _run_export(env, out, fmt, days)
+                    size = sum(path.stat().st_size for path in out.iterdir()) / 2**20
+                    rows = said.removeprefix("backpath export: wrote ").split(" to ")[0]
+                    print(
+                        f"  {days:3d} days {fmt:<7} {seconds:6.1f} s  peak RSS {peak:4.0f} MiB  "
+                        f"{size:6.1f} MiB written  ({rows})",
+                        flush=True,
+                    )
+        finally:
+            drop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -20,8 +20,10 @@ from django.db.models import (
     Count,
     DateField,
     ExpressionWrapper,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -33,7 +35,7 @@ from backpath.care.models import Assessment, AssessmentKind, Episode, PlanVersio
 from backpath.clinical.language import Lang
 from backpath.followup.models import Alert, Measurement
 from backpath.interchange import not_recommended_lines
-from backpath.programs.models import ExerciseLog, Program
+from backpath.programs.models import ExerciseLog, Program, ProgramItem
 
 # The marker ``care.services.session_record`` adds to a session's warnings when the plan
 # waited for the GP's answer; every other warning is an intervention code.
@@ -264,23 +266,36 @@ def _sessions(ids: list[uuid.UUID], found: dict[uuid.UUID, Records]) -> None:
 
 
 def _programs(ids: list[uuid.UUID], found: dict[uuid.UUID, Records], today: date) -> None:
-    for episode_id, published, per_week in (
-        Program.objects.filter(episode_id__in=ids)
-        .annotate(per_week=Sum("items__per_week"))
-        .order_by("number")
-        .values_list("episode_id", "published_at", "per_week")
-    ):
-        found[episode_id].programs.append(
-            ProgramFacts(timezone.localdate(published), per_week or 0)
-        )
-    # Done up to the discharge, or up to today while the episode is open.
-    last_day = Coalesce(
-        TruncDate("item__program__episode__closed_at"), Value(today), output_field=DateField()
-    )
-    for episode_id, done in (
-        ExerciseLog.objects.filter(item__program__episode_id__in=ids, done=True, day__lte=last_day)
-        .values_list("item__program__episode_id")
-        .annotate(done=Count("id"))
+    # Subqueries run with one program at a time, each through the indexes (items by program,
+    # logs by item and day): a join of the chunk's programs to all items, logs and episodes
+    # let PostgreSQL's planner pick hash joins over whole tables, every chunk. The last day
+    # comes from the program's row, so that the logs are found by item before day.
+    per_week = (
+        ProgramItem.objects.filter(program=OuterRef("pk"))
         .order_by()
+        .values("program")
+        .annotate(total=Sum("per_week"))
+        .values("total")
+    )
+    closed = Episode.objects.filter(pk=OuterRef("episode_id")).order_by().values("closed_at")
+    # Done up to the discharge, or up to today while the episode is open.
+    last_day = Coalesce(TruncDate(Subquery(closed)), Value(today), output_field=DateField())
+    done = (
+        ExerciseLog.objects.filter(
+            item__program=OuterRef("pk"), done=True, day__lte=OuterRef("last_day")
+        )
+        .order_by()
+        .values("item__program")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    for episode_id, published, weekly, logged in (
+        Program.objects.filter(episode_id__in=ids)
+        .annotate(last_day=last_day)
+        .annotate(per_week=Subquery(per_week), done=Subquery(done))
+        .order_by("number")
+        .values_list("episode_id", "published_at", "per_week", "done")
     ):
-        found[episode_id].exercises_done = done
+        records = found[episode_id]
+        records.programs.append(ProgramFacts(timezone.localdate(published), weekly or 0))
+        records.exercises_done += logged or 0

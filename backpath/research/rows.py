@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from itertools import repeat
 
 from backpath.clinical.followup import AlertKind
 from backpath.clinical.instruments import instrument
@@ -78,7 +80,8 @@ class Measured:
 
 
 def _row(table: Table, values: dict[str, Cell]) -> list[Cell]:
-    row = [values.pop(name, None) for name in table.names]
+    # map() calls pop in C: a Python loop here cost more than building the values.
+    row = list(map(values.pop, table.names, repeat(None)))
     if values:
         raise ValueError(f"{table.name}: not in the dictionary: {', '.join(sorted(values))}")
     return row
@@ -90,12 +93,53 @@ def _codes(codes: Collection[str]) -> str | None:
 
 def _scores(answers: Mapping[str, Mapping[str, int]]) -> dict[str, Score]:
     return {
-        instrument_id: score(instrument(instrument_id), values)
+        instrument_id: _score(
+            instrument_id, tuple(values.items()), tuple(map(type, values.values()))
+        )
         for instrument_id, values in answers.items()
     }
 
 
-def measured(facts: EpisodeFacts, records: Records) -> list[Measured]:
+# Most questionnaires have a few items of a few values each (NPRS, PSK, GPE, STarT Back), so
+# the same answers come back thousands of times in an export; scoring them again was a
+# sixth of its time. Bounded, so memory stays flat with long questionnaires that rarely
+# repeat. The answers' types are part of the key: ``True == 1`` for a dict, not for scoring.
+@lru_cache(maxsize=1024)
+def _score(
+    instrument_id: str, answers: tuple[tuple[str, int], ...], _types: tuple[type, ...]
+) -> Score:
+    return score(instrument(instrument_id), dict(answers))
+
+
+class Changes:
+    """``changes_between``'s change classes, remembered for each instrument and pair of
+    scores: the class follows from the definition (its id and version) and the two totals
+    alone, and an export meets the same few pairs again and again (working each out again in
+    exact fractions took about a seventh of the export's time). Held for one export; the
+    pairs are few (totals have a small range), so memory stays flat."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[Cell, ...], str | None] = {}
+
+    def between(
+        self, baseline: Mapping[str, Score], followup: Mapping[str, Score]
+    ) -> dict[str, str]:
+        found = {}
+        for instrument_id, later in followup.items():
+            earlier = baseline.get(instrument_id)
+            key = (instrument_id, later.version, later.total) + (
+                (earlier.version, earlier.total) if earlier is not None else ()
+            )
+            if key not in self._known:
+                before = {instrument_id: earlier} if earlier is not None else {}
+                one = changes_between(before, {instrument_id: later})
+                self._known[key] = one[0].classification.value if one else None
+            if (known := self._known[key]) is not None:
+                found[instrument_id] = known
+        return found
+
+
+def measured(facts: EpisodeFacts, records: Records, changes: Changes) -> list[Measured]:
     """The intake's and every later occasion's scores, in date order."""
     baseline = _scores(facts.intake_answers)
     found = []
@@ -107,16 +151,13 @@ def measured(facts: EpisodeFacts, records: Records) -> list[Measured]:
         compare_with, origin = baseline, BASELINE
         if measurement.occasion.startswith(AFTER_CARE) and discharge is not None:
             compare_with, origin = discharge, DISCHARGE
-        changes = {
-            c.instrument: c.classification.value for c in changes_between(compare_with, scores)
-        }
         found.append(
             Measured(
                 measurement.occasion,
                 measurement.filled_on,
                 measurement.due_on,
                 scores,
-                changes,
+                changes.between(compare_with, scores),
                 origin,
                 measurement.outcome,
             )
@@ -153,6 +194,7 @@ class RowBuilder:
     def __init__(self, pseudonyms: Pseudonyms, today: date) -> None:
         self._pseudonyms = pseudonyms
         self._today = today
+        self._changes = Changes()
 
     def build(self, chunk: list[EpisodeFacts]) -> ChunkRows:
         records = read_chunk(chunk, self._today)
@@ -163,7 +205,7 @@ class RowBuilder:
 
     def _add(self, facts: EpisodeFacts, records: Records, rows: ChunkRows) -> None:
         episode = self._pseudonyms.of("episode", facts.id)
-        moments = measured(facts, records)
+        moments = measured(facts, records, self._changes)
         sessions = [self._session(episode, facts, records, s) for s in records.sessions]
         rows.episodes.append(self._episode(episode, facts, records, moments, sessions))
         rows.measurements.extend(self._measurements(episode, facts.start, moments))

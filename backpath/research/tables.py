@@ -12,7 +12,7 @@ evaluation week or instrument adds its columns and their dictionary lines togeth
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 
@@ -64,10 +64,11 @@ class Table:
     name: str
     meaning: str  # what one row is
     columns: tuple[Column, ...]
+    # Worked out once: every row is built by these names (millions of times in an export).
+    names: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", tuple(column.name for column in self.columns))
 
 
 def _one_of(values: Iterable[str]) -> str:
