@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from backpath.accounts.models import User
+from backpath.care.models import Episode
+from backpath.exercises.library import Dosage
+from backpath.programs.services import ItemDraft, program_publish
+from backpath.web.demo_data import load_demo
 
 # Playwright's sync API keeps an event loop in the test thread; Django's database calls from
 # that thread (fixtures, assertions) are still synchronous and safe. Read at each DB call, so
@@ -35,3 +42,25 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def demo_with_carlas_program(settings: Any) -> Episode:
+    """The demo clinic loaded, with a published home program for Carla (a held and a
+    counted exercise: Today, the timer, adherence, the builder's history); her episode."""
+    # The demo creates five accounts; a fast hasher keeps that (and each login) quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert load_demo()
+    carla = Episode.objects.get(patient__first_name="Carla")
+    program_publish(
+        actor=User.objects.get(email="sanne@delinde.example"),
+        episode=carla,
+        items=[
+            ItemDraft("abdominal_bracing", Dosage(hold_seconds=10, reps=8), 7),
+            ItemDraft("bridge", Dosage(sets=2, reps=10), 7),
+        ],
+        quota=None,
+        note="",
+        reason="",
+        submission=None,
+    )
+    return carla

@@ -27,10 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 from backpath.accounts.models import User
 from backpath.care import services as care_services
 from backpath.care.models import Episode
-from backpath.exercises.library import Dosage
-from backpath.programs.services import ItemDraft, program_publish
-from backpath.web.demo_data import load_demo
-from tests.browser import BROWSER, CHROMIUM, LAUNCH_ARGS, REPO
+from tests.browser import BROWSER, CHROMIUM, LAUNCH_ARGS, REPO, demo_with_carlas_program
 from tests.personas import low_risk_answers, no_flags, submit_intake
 
 pytestmark = BROWSER
@@ -72,21 +69,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def demo(transactional_db: None, settings: Any, licensed_qbpds: Path) -> dict[str, Episode]:
     """The demo clinic, with Carla's home program (Today, adherence, the builder's history)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    assert load_demo()
-    carla = Episode.objects.get(patient__first_name="Carla")
-    program_publish(
-        actor=User.objects.get(email="sanne@delinde.example"),
-        episode=carla,
-        items=[
-            ItemDraft("abdominal_bracing", Dosage(hold_seconds=10, reps=8), 7),
-            ItemDraft("bridge", Dosage(sets=2, reps=10), 7),
-        ],
-        quota=None,
-        note="",
-        reason="",
-        submission=None,
-    )
+    demo_with_carlas_program(settings)
     return {
         name: Episode.objects.get(patient__first_name=name)
         for name in ("Anna", "Bram", "Carla", "Dirk", "Henk")

@@ -30,8 +30,8 @@ from backpath.exercises.programs import GradedQuota
 from backpath.followup.models import DiaryEntry
 from backpath.programs.models import ExerciseLog, QuotaEntry, QuotaLog
 from backpath.programs.services import ItemDraft, program_publish
-from backpath.web.demo_data import DEMO_PASSWORD, load_demo
-from tests.browser import BROWSER, CHROMIUM, LAUNCH_ARGS, REPO
+from backpath.web.demo_data import DEMO_PASSWORD
+from tests.browser import BROWSER, CHROMIUM, LAUNCH_ARGS, REPO, demo_with_carlas_program
 
 pytestmark = BROWSER
 
@@ -82,22 +82,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def carla(transactional_db: None, settings: Any, licensed_qbpds: Path) -> Episode:
     """The demo clinic, with a published home program for Carla."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    assert load_demo()
-    episode = Episode.objects.get(patient__first_name="Carla")
-    program_publish(
-        actor=User.objects.get(email="sanne@delinde.example"),
-        episode=episode,
-        items=[
-            ItemDraft("abdominal_bracing", Dosage(hold_seconds=10, reps=8), 7),
-            ItemDraft("bridge", Dosage(sets=2, reps=10), 7),
-        ],
-        quota=None,
-        note="",
-        reason="",
-        submission=None,
-    )
-    return episode
+    return demo_with_carlas_program(settings)
 
 
 @pytest.fixture
