@@ -385,10 +385,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     except GenerateRefused as error:
         raise BadInput(str(error)) from None
     rows = sum(done.rows.values())
-    print(
-        f"backpath generate: {done.clinics} synthetic clinics, {done.clinicians} clinicians, "
-        f"{done.patients} patients ({rows} records)"
+    counted = ", ".join(
+        f"{n} {word if n == 1 else word + 's'}"
+        for n, word in (
+            (done.clinics, "synthetic clinic"),
+            (done.clinicians, "clinician"),
+            (done.patients, "patient"),
+        )
     )
+    print(f"backpath generate: {counted} ({rows} records)")
     return 0
 
 
