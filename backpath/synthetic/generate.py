@@ -43,9 +43,11 @@ from backpath.care.models import (
     SessionNote,
 )
 from backpath.clinical.followup import adherence_alert
+from backpath.clinical.language import Lang
 from backpath.clinical.sessions import check_session
 from backpath.exercises.library import library
 from backpath.followup.models import Alert, DiaryEntry, Measurement
+from backpath.interchange import in_language
 from backpath.programs.models import ExerciseLog, Program, ProgramItem
 from backpath.synthetic.archetypes import Archetype, archetype, synthetic_data
 
@@ -482,7 +484,8 @@ class _Builder:
             alert = measured.alert
             if alert is not None:
                 self._alert(made, alert.kind, alert.priority, alert.rule, alert.source,
-                            alert.text["nl"], alert.text["en"], key=occasion, day=day)  # fmt: skip
+                            in_language(alert.text, Lang.NL), in_language(alert.text, Lang.EN),
+                            key=occasion, day=day)  # fmt: skip
 
     def _alert(
         self,
