@@ -77,7 +77,7 @@ def _form_problem(form: BaseForm) -> HttpResponse:
 )
 def patient_create(request: HttpRequest, body: PatientIn) -> HttpResponse:
     caller = require(request, Scope.PATIENTS_WRITE)
-    data = {name: "" if value is None else value for name, value in body.dict().items()}
+    data = {name: "" if value is None else value for name, value in body.model_dump().items()}
     form = PatientDetailsForm(data)
     if not form.is_valid():
         return _form_problem(form)

@@ -58,17 +58,13 @@ def quality(request: AuthenticatedHttpRequest) -> HttpResponse:
     start, end = default_period(timezone.localdate())
     initial = {"start": start, "end": end, "whose": "clinic"}
     form = QualityForm(request.GET if "start" in request.GET else None, initial=initial)
-    status = 200
+    profile, mine = None, False
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         profile = Profile(form.cleaned_data["profile"]) if form.cleaned_data["profile"] else None
         mine = form.cleaned_data["whose"] == "mine"
-    elif form.is_bound:
-        status = 400
-        profile, mine = None, False
-    else:
-        form = QualityForm(initial=initial)
-        profile, mine = None, False
+    # Refused choices: the form again with the problem, over the default period's figures.
+    status = 400 if form.is_bound and form.errors else 200
     scope = Scope(user.clinic_id, start, end, profile, user.pk if mine else None)
     now, before = figures(scope), figures(scope.previous())
     return render(
