@@ -64,10 +64,12 @@ def _log(
     object_id: object,
     action: Action,
     outcome: Outcome = Outcome.OK,
+    detail: str = "",
 ) -> None:
     record(
         actor=user,
         action=action,
+        detail=detail,
         patient_id=patient_id,
         object_type=object_type,
         object_id=object_id,
@@ -98,10 +100,16 @@ def access_patient(user: User, patient_id: object, *, action: Action = Action.VI
 
 
 def access_episode(
-    user: User, episode_id: object, *, need_clinician: bool = False, action: Action = Action.VIEW
+    user: User,
+    episode_id: object,
+    *,
+    need_clinician: bool = False,
+    action: Action = Action.VIEW,
+    detail: str = "",
 ) -> Episode:
     """The episode if the user may see it; ``need_clinician`` closes it to patients.
-    ``action`` says what the page does with it (view, print, export)."""
+    ``action`` says what the page does with it (view, print, export); ``detail`` what of it,
+    where the page's name does not say (default: the page's name)."""
     try:
         if need_clinician and not user.is_clinician:
             raise Http404
@@ -113,5 +121,5 @@ def access_episode(
     except (Episode.DoesNotExist, Http404):
         _log(user, None, "episode", str(episode_id)[:64], action, Outcome.DENIED)
         raise Http404 from None
-    _log(user, episode.patient_id, "episode", episode.id, action)
+    _log(user, episode.patient_id, "episode", episode.id, action, detail=detail)
     return episode

@@ -26,12 +26,23 @@ from backpath.web.pdf import pdf_throttle, render_pdf
 KINDS = ("start", "end")
 
 
+def printed(kind: str) -> str:
+    """The access log's detail of a report's PDF: the quality figures count reports made."""
+    return f"letter_pdf:{kind}"
+
+
 def _context(
     request: AuthenticatedHttpRequest, episode_id: str, kind: str, action: Action = Action.VIEW
 ) -> dict[str, Any]:
     if kind not in KINDS:
         raise Http404
-    episode: Episode = access_episode(request.user, episode_id, need_clinician=True, action=action)
+    episode: Episode = access_episode(
+        request.user,
+        episode_id,
+        need_clinician=True,
+        action=action,
+        detail=printed(kind) if action is Action.PRINT else "",
+    )
     record = selectors.episode_record(episode)
     if record.plan is None or (kind == "end" and episode.status != EpisodeStatus.CLOSED):
         raise Http404

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backpath.clinical.stratification import Profile
+from backpath.quality.measures import Measure
 from backpath.web.forms import ISO_DATE
+from backpath.web.i18n import text
 
 # A period longer than this is refused: the page reads the period's episodes whole.
 LONGEST = timedelta(days=3 * 366)
@@ -50,3 +54,35 @@ class QualityForm(forms.Form):
             elif end > timezone.localdate():
                 self.add_error("end", _("The period cannot end in the future."))
         return data
+
+
+class QualitySettingsForm(forms.Form):
+    """A clinic admin's choices: the clinic's own targets where the guideline sets none,
+    clinicians' figures by name, and the smallest count an outcome figure is shown for."""
+
+    name_clinicians = forms.BooleanField(
+        label=_("Show each clinician's figures by name to the clinic's clinicians"),
+        required=False,
+    )
+    smallest_count = forms.IntegerField(
+        label=_("Smallest count an outcome figure is shown for"), min_value=1, max_value=1000
+    )
+
+    def __init__(self, *args: Any, measures: Sequence[Measure], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own_targets = [m for m in measures if m.target is None]
+        for measure in self.own_targets:
+            self.fields[f"target_{measure.id}"] = forms.IntegerField(
+                label=text(measure.title),
+                required=False,
+                min_value=0,
+                max_value=100,
+                help_text=_("Your own target in percent; empty: none."),
+            )
+
+    def targets(self) -> dict[str, int]:
+        return {
+            measure.id: value
+            for measure in self.own_targets
+            if (value := self.cleaned_data.get(f"target_{measure.id}")) is not None
+        }

@@ -20,6 +20,8 @@ DATA = Path(__file__).resolve().parent / "measures.yaml"
 class Section(StrEnum):
     PROCESS = "process"
     PASSIVE = "passive"
+    OUTCOMES = "outcomes"  # per episode
+    OCCASIONS = "occasions"  # per measuring occasion
 
 
 class Measure(BaseModel):

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "backpath.reminders",
     "backpath.privacy",
     "backpath.api",
+    "backpath.quality",
     "backpath.web",
     # django-ninja: its bundled Swagger UI (static files, no CDN) for the API's docs page.
     "ninja",
