@@ -60,8 +60,10 @@ PASSIVE_AT_LOW_RISK = frozenset({"massage", "spinal_manipulation"})
 EDUCATION = "education"
 # A session during a plan's hold carries "hold" among its warnings: not an intervention.
 HOLD_WARNING = "hold"
-# The outcome instruments the figures classify, each with its own column.
+# The outcome instruments the figures classify, each with its own column, and the occasions
+# their minimal important change is counted (and adjusted for case mix) at.
 OUTCOME_INSTRUMENTS = ("nprs", "qbpds", "psk")
+MIC_OCCASIONS = ("week-6", "week-12", "discharge")
 # GPE "improved" is 1 or 2 on the Dutch 7-point scale (completely recovered, very much
 # improved), the dichotomy of Kamper et al. 2009 the instrument's file records.
 GPE_IMPROVED_AT_MOST = 2
@@ -69,16 +71,16 @@ DISCHARGE = "discharge"
 AFTER_CARE = "followup-"
 
 
-def stale(clinic_id: uuid.UUID) -> list[uuid.UUID]:
-    """The clinic's episodes without a summary, or changed since theirs was built."""
+def stale(clinic_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+    """The clinic's (or every clinic's) episodes without a summary, or changed since theirs
+    was built."""
     fresh = EpisodeFacts.objects.filter(episode_id=OuterRef("pk")).filter(
         Q(changed_at__isnull=True) | Q(changed_at__lte=F("built_at"))
     )
-    return list(
-        Episode.objects.filter(clinic_id=clinic_id)
-        .filter(~Exists(fresh))
-        .values_list("pk", flat=True)
+    episodes = (
+        Episode.objects.all() if clinic_id is None else Episode.objects.filter(clinic_id=clinic_id)
     )
+    return list(episodes.filter(~Exists(fresh)).values_list("pk", flat=True))
 
 
 def mark_changed(episode_ids: Iterable[uuid.UUID]) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from backpath.care.models import DischargeReason, SessionNote
@@ -30,6 +30,7 @@ from backpath.followup.models import DiaryEntry
 from backpath.quality import facts
 from backpath.quality.casemix import Adjusted, Cell, standardise
 from backpath.quality.models import AgainstPlan, EpisodeFacts, OccasionFacts
+from backpath.quality.reference import reference
 
 PLANNED = ~Q(profile="")
 TREATED = Q(sessions__gt=0)
@@ -54,7 +55,7 @@ EPISODE_MEASURES: dict[str, tuple[Q, Q]] = {
 DROPOUT_WEEKS = 6
 # The occasions the outcome table shows, in its order; the minimal important change is
 # counted at the first three, the relapse at the after-care follow-ups.
-MIC_OCCASIONS = ("week-6", "week-12", "discharge")
+MIC_OCCASIONS = facts.MIC_OCCASIONS
 RELAPSE_OCCASIONS = ("followup-3m", "followup-6m", "followup-12m")
 OUTCOME_OCCASIONS = MIC_OCCASIONS + RELAPSE_OCCASIONS
 IMPROVED = ChangeClass.IMPROVED.value
@@ -148,24 +149,36 @@ def _opened_by(clinician_id: int) -> QuerySet[Any]:
     return opened.values("episode_id")
 
 
-def _shares(row: Mapping[str, int | None], prefix: str) -> dict[str, Share]:
-    return {
-        key: Share(row[f"{prefix}_{key}_part"] or 0, row[f"{prefix}_{key}_whole"] or 0)
-        for key in EPISODE_MEASURES
-    } | {
-        "sessions_not_recommended": Share(
-            row[f"{prefix}_against"] or 0, row[f"{prefix}_sessions"] or 0
-        ),
+NOW, BEFORE = 1, 0
+
+
+def _side(scope: Scope) -> Case:
+    """1 for a row of the scope's period, 0 for one of the period before."""
+    return Case(When(scope.period(), then=Value(NOW)), default=Value(BEFORE))
+
+
+def _add(rows: Iterable[Mapping[str, Any]], keys: Iterable[str]) -> dict[str, int]:
+    keys = list(keys)
+    total = dict.fromkeys(keys, 0)
+    for row in rows:
+        for key in keys:
+            total[key] += row[key] or 0
+    return total
+
+
+def _shares(row: Mapping[str, int]) -> dict[str, Share]:
+    return {key: Share(row[f"{key}_part"], row[f"{key}_whole"]) for key in EPISODE_MEASURES} | {
+        "sessions_not_recommended": Share(row["against"], row["sessions"])
     }
 
 
-def _episode_aggregates(prefix: str, period: Q) -> dict[str, Any]:
-    found: dict[str, Any] = {f"{prefix}_episodes": Count("pk", filter=period)}
+def _episode_aggregates() -> dict[str, Any]:
+    found: dict[str, Any] = {"episodes": Count("pk")}
     for key, (part, whole) in EPISODE_MEASURES.items():
-        found[f"{prefix}_{key}_part"] = Count("pk", filter=period & whole & part)
-        found[f"{prefix}_{key}_whole"] = Count("pk", filter=period & whole)
-    found[f"{prefix}_against"] = Sum("sessions_against", filter=period)
-    found[f"{prefix}_sessions"] = Sum("sessions", filter=period)
+        found[f"{key}_part"] = Count("pk", filter=whole & part)
+        found[f"{key}_whole"] = Count("pk", filter=whole)
+    found["against"] = Sum("sessions_against")
+    found["sessions"] = Sum("sessions")
     return found
 
 
@@ -221,77 +234,50 @@ def occasion_measure(measure: str, answered_by: date) -> tuple[Q, Q]:
     return Q(**{instrument: IMPROVED}), ~Q(**{instrument: ""})
 
 
-def _outcome_aggregates(prefix: str, period: Q, answered_by: date) -> dict[str, Any]:
+def _outcome_aggregates(answered_by: date) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for measure in OUTCOME_MEASURES:
         part, whole = occasion_measure(measure, answered_by)
-        found[f"{prefix}_{measure}_part"] = Count("pk", filter=period & whole & part)
-        found[f"{prefix}_{measure}_whole"] = Count("pk", filter=period & whole)
+        found[f"{measure}_part"] = Count("pk", filter=whole & part)
+        found[f"{measure}_whole"] = Count("pk", filter=whole)
     return found
-
-
-def _strata(rows: QuerySet[OccasionFacts]) -> dict[tuple[str, str], dict[str, Cell]]:
-    """(occasion, instrument) -> stratum -> improved of measured."""
-    aggregates: dict[str, Any] = {}
-    for instrument in facts.OUTCOME_INSTRUMENTS:
-        aggregates[f"{instrument}_part"] = Count("pk", filter=Q(**{instrument: IMPROVED}))
-        aggregates[f"{instrument}_whole"] = Count("pk", filter=~Q(**{instrument: ""}))
-    found: dict[tuple[str, str], dict[str, Cell]] = defaultdict(dict)
-    grouped: Iterable[Mapping[str, Any]] = (
-        rows.filter(occasion__in=MIC_OCCASIONS)
-        .order_by()
-        .values("occasion", "casemix")
-        .annotate(**aggregates)
-    )
-    for row in grouped:
-        for instrument in facts.OUTCOME_INSTRUMENTS:
-            if row[f"{instrument}_whole"]:
-                found[(row["occasion"], instrument)][row["casemix"]] = Cell(
-                    row[f"{instrument}_part"], row[f"{instrument}_whole"]
-                )
-    return found
-
-
-def reference_strata(scope: Scope) -> dict[tuple[str, str], dict[str, Cell]]:
-    """The whole installation's episodes opened in the period: the case-mix reference."""
-    everyone = OccasionFacts.objects.filter(opened_on__gte=scope.start, opened_on__lte=scope.end)
-    if scope.profile is not None:
-        everyone = everyone.filter(profile=scope.profile.value)
-    return _strata(everyone)
 
 
 def figures(scope: Scope, today: date) -> Figures:
     facts.refresh(facts.stale(scope.clinic_id))
     previous = scope.previous()
-    now, before = scope.period(), previous.period()
     episodes = scoped(EpisodeFacts, scope, previous.start)
-    row = episodes.aggregate(
-        **_episode_aggregates("now", now), **_episode_aggregates("before", before)
-    )
-    counts, counts_before = _shares(row, "now"), _shares(row, "before")
-    counts["dropout"], counts_before["dropout"] = _dropouts(episodes, now, before, today)
 
+    # One row per side of the comparison and month: the periods' totals are their sums.
+    by_month: list[Mapping[str, Any]] = list(
+        episodes.annotate(side=_side(scope), month=TruncMonth("opened_on"))
+        .order_by()
+        .values("side", "month")
+        .annotate(**_episode_aggregates())
+    )
+    keys = list(_episode_aggregates())
+    sides = {
+        side: _add((row for row in by_month if row["side"] == side), keys) for side in (NOW, BEFORE)
+    }
+    counts, counts_before = _shares(sides[NOW]), _shares(sides[BEFORE])
+    counts["dropout"], counts_before["dropout"] = _dropouts(
+        episodes, scope.period(), previous.period(), today
+    )
     months = [
-        Month(
-            month["month"],
-            _shares(month, "now"),
-        )
-        for month in episodes.filter(now)
-        .annotate(month=TruncMonth("opened_on"))
-        .order_by("month")
-        .values("month")
-        .annotate(**_episode_aggregates("now", Q()))
+        Month(row["month"], _shares(row))
+        for row in sorted(by_month, key=lambda row: row["month"])
+        if row["side"] == NOW
     ]
-    spread: dict[str, dict[int, int]] = {"now": {}, "before": {}}
+
+    spread: dict[int, dict[int, int]] = {NOW: {}, BEFORE: {}}
     for line in (
         episodes.filter(TREATED)
+        .annotate(side=_side(scope))
         .order_by()
-        .values("sessions")
-        .annotate(now=Count("pk", filter=now), before=Count("pk", filter=before))
+        .values("side", "sessions")
+        .annotate(episodes=Count("pk"))
     ):
-        for key in spread:
-            if line[key]:
-                spread[key][line["sessions"]] = line[key]
+        spread[line["side"]][line["sessions"]] = line["episodes"]
 
     given = (
         scoped(AgainstPlan, scope, scope.start)
@@ -302,42 +288,48 @@ def figures(scope: Scope, today: date) -> Figures:
     )
     ranked = sorted(given, key=lambda item: (-item[1], item[0]))
 
-    occasion_rows = scoped(OccasionFacts, scope, previous.start).filter(
-        occasion__in=OUTCOME_OCCASIONS
+    # One row per side, occasion and case-mix stratum: the occasions' totals are sums, and
+    # this period's strata are the clinic's side of the adjustment.
+    outcome_keys = list(_outcome_aggregates(today))
+    by_stratum: list[Mapping[str, Any]] = list(
+        scoped(OccasionFacts, scope, previous.start)
+        .filter(occasion__in=OUTCOME_OCCASIONS)
+        .annotate(side=_side(scope))
+        .order_by()
+        .values("side", "occasion", "casemix")
+        .annotate(**_outcome_aggregates(today - OVERDUE_AFTER))
     )
-    answered_by = today - OVERDUE_AFTER
-    per_occasion = {
-        line["occasion"]: line
-        for line in occasion_rows.order_by()
-        .values("occasion")
-        .annotate(
-            **_outcome_aggregates("now", now, answered_by),
-            **_outcome_aggregates("before", before, answered_by),
-        )
-    }
-    clinic_strata = _strata(occasion_rows.filter(now))
-    reference = reference_strata(scope)
+    adjust_by = reference(scope.start, scope.end, scope.profile)
     outcomes: dict[tuple[str, str], Outcome] = {}
     for occasion in OUTCOME_OCCASIONS:
-        line = per_occasion.get(occasion, {})
+        rows = [row for row in by_stratum if row["occasion"] == occasion]
+        totals = {
+            side: _add((row for row in rows if row["side"] == side), outcome_keys)
+            for side in (NOW, BEFORE)
+        }
         for measure in OUTCOME_MEASURES:
-            shares = [
-                Share(line.get(f"{p}_{measure}_part") or 0, line.get(f"{p}_{measure}_whole") or 0)
-                for p in ("now", "before")
-            ]
+            now, before = (
+                Share(totals[side][f"{measure}_part"], totals[side][f"{measure}_whole"])
+                for side in (NOW, BEFORE)
+            )
             adjusted = None
             if measure.startswith("mic_") and occasion in MIC_OCCASIONS:
-                cells = (occasion, measure.removeprefix("mic_"))
-                adjusted = standardise(clinic_strata.get(cells, {}), reference.get(cells, {}))
-            outcomes[(occasion, measure)] = Outcome(shares[0], shares[1], adjusted)
+                instrument = measure.removeprefix("mic_")
+                clinic = {
+                    row["casemix"]: Cell(row[f"{measure}_part"], row[f"{measure}_whole"])
+                    for row in rows
+                    if row["side"] == NOW and row[f"{measure}_whole"]
+                }
+                adjusted = standardise(clinic, adjust_by.get((occasion, instrument), {}))
+            outcomes[(occasion, measure)] = Outcome(now, before, adjusted)
 
     return Figures(
-        episodes=row["now_episodes"],
+        episodes=sides[NOW]["episodes"],
         counts=counts,
         before=counts_before,
         months=months,
-        sessions_median=_median(spread["now"]),
-        sessions_median_before=_median(spread["before"]),
+        sessions_median=_median(spread[NOW]),
+        sessions_median_before=_median(spread[BEFORE]),
         given_against_plan=ranked,
         outcomes=outcomes,
     )

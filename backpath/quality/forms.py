@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +23,41 @@ LONGEST = timedelta(days=3 * 366)
 def default_period(today: date) -> tuple[date, date]:
     """The last twelve months up to today."""
     return today.replace(year=today.year - 1) + timedelta(days=1), today
+
+
+@dataclass(frozen=True, slots=True)
+class Quarter:
+    name: str  # "2026-Q3"
+    start: date
+    end: date
+
+
+def _quarter(year: int, number: int) -> Quarter:
+    start = date(year, 3 * number - 2, 1)
+    following = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
+    return Quarter(f"{year}-Q{number}", start, following - timedelta(days=1))
+
+
+def recent_quarters(today: date, count: int = 4) -> list[Quarter]:
+    """The last ``count`` quarters that have ended, the latest first."""
+    year, number = today.year, (today.month - 1) // 3 + 1
+    found = []
+    for _count in range(count):
+        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+        found.append(_quarter(year, number))
+    return found
+
+
+def quarter_named(name: str | None, today: date) -> Quarter | None:
+    """The quarter ``2026-Q3`` (None: the last one ended); None when it is not a quarter
+    that has ended."""
+    if not name:
+        return recent_quarters(today, 1)[0]
+    year, _sep, number = name.partition("-Q")
+    if not (year.isdigit() and len(year) == 4 and number in ("1", "2", "3", "4")):
+        return None
+    quarter = _quarter(int(year), int(number))
+    return quarter if quarter.end < today and int(year) >= 2000 else None
 
 
 class QualityForm(forms.Form):

@@ -136,3 +136,29 @@ class QualitySettings(models.Model):
     class Meta:
         verbose_name = _("quality settings")
         verbose_name_plural = _("quality settings")
+
+
+class ReferenceCell(models.Model):
+    """The whole installation's answered occasions of one month, stratum and profile, and
+    how many reached the minimal important change on one instrument: the case-mix
+    reference, so that a clinic's page does not read every clinic's occasions. Rebuilt from
+    ``OccasionFacts`` whole (``facts.rebuild_reference``) when older than a day."""
+
+    month = models.DateField()
+    occasion = models.CharField(max_length=20)
+    casemix = models.CharField(max_length=60)
+    profile = models.CharField(max_length=10, blank=True)
+    instrument = models.CharField(max_length=10)
+    reached = models.PositiveIntegerField()
+    counted = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("case-mix reference cell")
+        verbose_name_plural = _("case-mix reference cells")
+        indexes = (models.Index(fields=("month",), name="quality_reference_month"),)
+
+
+class ReferenceBuilt(models.Model):
+    """When the reference was last built (one row; also the lock two builds queue on)."""
+
+    built_at = models.DateTimeField()

@@ -18,11 +18,20 @@ from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.clinical.stratification import Profile
 from backpath.quality import drilldown, facts
 from backpath.quality.figures import Scope, by_clinician, figures
-from backpath.quality.forms import QualityForm, QualitySettingsForm, default_period
+from backpath.quality.forms import (
+    QualityForm,
+    QualitySettingsForm,
+    default_period,
+    quarter_named,
+    recent_quarters,
+)
 from backpath.quality.measures import Section, measures
 from backpath.quality.models import QualitySettings
+from backpath.quality.pdf import quarterly_report_pdf
 from backpath.quality.report import Column, Line, build, settings_of
+from backpath.quality.trend_charts import trend_charts
 from backpath.web.decorators import clinic_admin_required, clinician_required
+from backpath.web.pdf import pdf_throttle
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +85,8 @@ def _page(
             "report": report,
             "figures": report.figures,
             "named": by_clinician(choice.scope) if own.name_clinicians else None,
+            "charts": trend_charts(report),
+            "quarters": recent_quarters(timezone.localdate()),
             "settings_form": settings_form,
             "query": request.GET.urlencode(),
             "csv_tables": [
@@ -143,6 +154,30 @@ def quality_episodes(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
+
+
+@clinician_required
+def quality_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The quarterly report for the clinic's quality registration, as a PDF: the whole
+    clinic, every profile, one calendar quarter (``?quarter=2026-Q3``; default the last one
+    ended)."""
+    assert request.user.clinic is not None
+    quarter = quarter_named(request.GET.get("quarter"), timezone.localdate())
+    if quarter is None:
+        return HttpResponse(
+            _("Choose a quarter that has ended, written like 2026-Q3."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if (refused := pdf_throttle(request.user)) is not None:
+        return refused
+    scope = Scope(request.user.clinic.id, quarter.start, quarter.end)
+    own = settings_of(scope.clinic_id)
+    report = build(scope, figures(scope, timezone.localdate()), own)
+    pdf = quarterly_report_pdf(report, request.user.clinic.name, timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="backpath-quality-{quarter.name}.pdf"'
+    return response
 
 
 TABLES = ("process", "passive", "outcomes", "occasions", "months")

@@ -84,6 +84,7 @@ urlpatterns = [
     path("clinic/quality/settings/", quality.quality_settings, name="quality_settings"),
     path("clinic/quality/episodes/", quality.quality_episodes, name="quality_episodes"),
     path("clinic/quality/csv/<str:table>/", quality.quality_csv, name="quality_csv"),
+    path("clinic/quality/report/", quality.quality_report, name="quality_report"),
     path("clinic/api-keys/", api_keys.api_keys, name="api_keys"),
     path("clinic/api-keys/<str:prefix>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
     path("clinic/access-log/", access_log.access_log, name="access_log"),

@@ -197,7 +197,7 @@ def test_the_figures_take_the_same_queries_for_ten_times_the_episodes(
     few = asked()
     for _ in range(20):
         episode(world, opened=date(2026, 2, 2), sessions=[["exercise"], ["massage"]])
-    assert asked() == few == 9
+    assert asked() == few == 8
 
 
 def test_the_page_shows_each_figure_with_its_count_and_refuses_a_bad_period(

@@ -3,11 +3,13 @@ who sees what, on hand-built episodes whose expected numbers are plain to check 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -349,3 +351,26 @@ def test_the_rebuild_builds_every_episode_once(world: World) -> None:
     built = facts.rebuild()
     assert built == Episode.objects.count() == EpisodeFacts.objects.count()
     assert facts.rebuild(world.clinic_y.id) == Episode.objects.filter(clinic=world.clinic_y).count()
+
+
+def test_the_quarterly_report_is_a_pdf_of_an_ended_quarter(english: World) -> None:
+    claire = english.client_for(english.claire)
+    response = claire.get(reverse("quality_report"), {"quarter": "2026-Q1"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert 'filename="backpath-quality-2026-Q1.pdf"' in response["Content-Disposition"]
+    for refused in ("2026-Q5", "26-Q1", "next", f"{timezone.localdate().year + 1}-Q1"):
+        answer = claire.get(reverse("quality_report"), {"quarter": refused})
+        assert answer.status_code == 400, refused
+        assert "Choose a quarter that has ended" in answer.content.decode()
+
+
+def test_the_nightly_refresh_builds_what_is_stale_and_the_reference(world: World) -> None:
+    episode(world, opened=OPENED, sessions=[["exercise"]])
+    out = io.StringIO()
+    call_command("quality_refresh", stdout=out)
+    assert f"{Episode.objects.count()} episode summaries built" in out.getvalue()
+    assert not facts.stale()
+    call_command("quality_refresh", stdout=out)
+    assert "0 episode summaries built" in out.getvalue()

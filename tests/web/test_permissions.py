@@ -107,6 +107,7 @@ MATRIX: list[tuple[str, str, Url, dict[str, str]]] = [
     ("quality_settings", "post", plain("quality_settings"), ADMIN_X),
     ("quality_episodes", "get", plain("quality_episodes"), ANY_CLINICIAN),
     ("quality_csv", "get", lambda w: reverse("quality_csv", args=["process"]), ANY_CLINICIAN),
+    ("quality_report", "get", plain("quality_report"), ANY_CLINICIAN),
     ("api_keys", "get", plain("api_keys"), ADMIN_X),
     ("api_keys", "post", plain("api_keys"), ADMIN_X),
     ("api_key_revoke", "post", lambda w: reverse("api_key_revoke", args=[key_x(w)]), ADMIN_X),
