@@ -133,6 +133,14 @@ NOT_HELD: dict[str, str] = {
     "member (patients never use the admin); erasure blanks its names of the patient's records",
     "accounts.User_groups": "permission groups, for staff; a patient account has none",
     "accounts.User_user_permissions": "permissions, for staff; a patient account has none",
+    # The quality page's summaries: counts and flags derived from the episode's own records
+    # (which the export holds), rebuilt from them, with no name and no free text.
+    "quality.EpisodeFacts": "the quality page's summary of the episode's records (flags, "
+    "dates, counts), rebuilt from the records the export holds",
+    "quality.OccasionFacts": "the quality page's summary of one measuring occasion (answered "
+    "or not, change classes), rebuilt from the measurements the export holds",
+    "quality.AgainstPlan": "the quality page's count of sessions with care advised against, "
+    "rebuilt from the session notes the export holds",
 }
 
 
