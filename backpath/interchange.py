@@ -13,7 +13,7 @@ This module is the only place that knows the keys (a test enforces it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -233,10 +233,16 @@ class PlanRecord:
     evaluations: tuple[Evaluation, ...]  # decisions in both languages
 
 
-def plan_from_record(stored: Mapping[str, Any]) -> PlanRecord:
-    """The typed plan of a stored ``{"nl": plan_json, "en": plan_json}``."""
-    nl, en = stored[Lang.NL.value], stored[Lang.EN.value]
-    evaluations = tuple(
+# Where a stored plan keeps its evaluations in each language: a job that needs only them reads
+# these keys in the database (``values("plan__nl__evaluations", ...)``), not the whole plan.
+PLAN_EVALUATIONS = {lang: f"{lang.value}__evaluations" for lang in Lang}
+
+
+def evaluations_from_record(
+    nl_lines: Sequence[Mapping[str, Any]], en_lines: Sequence[Mapping[str, Any]]
+) -> tuple[Evaluation, ...]:
+    """A stored plan's evaluations, from its lines in both languages."""
+    return tuple(
         Evaluation(
             at=Moment(line["at"]),
             week=line["week"],
@@ -246,8 +252,14 @@ def plan_from_record(stored: Mapping[str, Any]) -> PlanRecord:
                 line["rule"], line["source"], Text(nl=dutch["decision"], en=line["decision"])
             ),
         )
-        for dutch, line in zip(nl["evaluations"], en["evaluations"], strict=True)
+        for dutch, line in zip(nl_lines, en_lines, strict=True)
     )
+
+
+def plan_from_record(stored: Mapping[str, Any]) -> PlanRecord:
+    """The typed plan of a stored ``{"nl": plan_json, "en": plan_json}``."""
+    nl, en = stored[Lang.NL.value], stored[Lang.EN.value]
+    evaluations = evaluations_from_record(nl["evaluations"], en["evaluations"])
     return PlanRecord(
         profile=Profile(en["profile"]),
         diagnosis=Diagnosis(en["diagnosis"]),

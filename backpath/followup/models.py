@@ -204,7 +204,15 @@ class Alert(models.Model):
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         ordering = ("priority", "created_at")
-        indexes = (models.Index(fields=("clinic", "resolved_at")),)
+        indexes = (
+            models.Index(fields=("clinic", "resolved_at")),
+            # The dashboard's list: a clinic's unresolved alerts, most urgent and oldest first.
+            models.Index(
+                fields=("clinic", "priority", "created_at"),
+                condition=Q(resolved_at__isnull=True),
+                name="open_alerts_by_rank",
+            ),
+        )
         constraints = (
             models.UniqueConstraint(fields=("episode", "kind", "key"), name="one_alert_per_key"),
         )

@@ -12,13 +12,15 @@ detail (mail is not a safe channel for health data).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -193,11 +195,19 @@ def long_standing_remove(*, actor: User, episode: Episode, flag: str) -> LongSta
     return row
 
 
-def raise_alert(episode: Episode, spec: AlertSpec, *, key: str) -> Alert | None:
-    """Raise the alert unless it was raised before; a red flag also emails the clinicians."""
-    try:
-        with transaction.atomic():  # a savepoint: a rerun's duplicate must not end the caller
-            alert = Alert.objects.create(
+def raise_alerts(wanted: Iterable[tuple[Episode, AlertSpec, str]]) -> list[Alert]:
+    """Raise each (episode, rule, key) unless it was raised before; the alerts raised now.
+
+    Two queries whatever their number: one insert that skips every key raised already (by
+    an earlier run, or by a run or a request at the same moment: the database's constraint
+    decides, nothing fails), then one read of which of our rows went in. A red flag also
+    emails the clinicians, after the caller's transaction commits.
+    """
+    # In one order for every caller, so that two inserts waiting on each other's keys cannot
+    # deadlock.
+    alerts = sorted(
+        (
+            Alert(
                 clinic_id=episode.clinic_id,
                 episode=episode,
                 kind=spec.kind.value,
@@ -207,11 +217,29 @@ def raise_alert(episode: Episode, spec: AlertSpec, *, key: str) -> Alert | None:
                 source=spec.reason.source,
                 text={lang.value: spec.reason.text(lang) for lang in Lang},
             )
-    except IntegrityError:
-        return None
-    if spec.kind is AlertKind.RED_FLAG:
-        transaction.on_commit(lambda: _email_clinicians(alert))
-    return alert
+            for episode, spec, key in wanted
+        ),
+        key=lambda alert: (str(alert.episode_id), alert.kind, alert.key),
+    )
+    if not alerts:
+        return []
+    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+    inserted = set(
+        Alert.objects.filter(pk__in=[alert.pk for alert in alerts])
+        .values_list("pk", flat=True)
+        .order_by()
+    )
+    raised = [alert for alert in alerts if alert.pk in inserted]
+    for alert in raised:
+        if alert.kind == AlertKind.RED_FLAG:
+            transaction.on_commit(partial(_email_clinicians, alert))
+    return raised
+
+
+def raise_alert(episode: Episode, spec: AlertSpec, *, key: str) -> Alert | None:
+    """Raise the alert unless it was raised before; a red flag also emails the clinicians."""
+    raised = raise_alerts([(episode, spec, key)])
+    return raised[0] if raised else None
 
 
 def _email_clinicians(alert: Alert) -> None:
@@ -348,29 +376,34 @@ def measurement_record(
     return once(measured_already, write)
 
 
-def refresh_alerts(
-    episode: Episode,
-    today: date,
-    *,
-    done: int,
-    planned: int,
-    program_days: int,
-    due: list[Occasion],
-) -> list[Alert]:
-    """The time-based alerts (low adherence, overdue questionnaires) for one open episode.
+@dataclass(frozen=True, slots=True)
+class AlertFacts:
+    """What the time-based alert rules need to know of one episode in treatment."""
+
+    episode: Episode
+    done: int  # exercise sessions done over the adherence window
+    planned: int  # exercise sessions planned over it
+    program_days: int  # days since the first home program was published (0: none)
+    due: Sequence[Occasion]  # questionnaires open and not filled in
+
+
+def refresh_alerts(facts: Iterable[AlertFacts], today: date) -> list[Alert]:
+    """The time-based alerts (low adherence, overdue questionnaires) for open episodes, raised
+    together (``raise_alerts``).
 
     Keys carry the ISO week or the occasion, so a rerun the same week raises nothing new.
     """
-    if episode.status != EpisodeStatus.TREATMENT:
-        return []
-    raised = []
     year, week, _day = today.isocalendar()
-    if spec := adherence_alert(done, planned, program_days):
-        raised.append(raise_alert(episode, spec, key=f"{year}-W{week:02d}"))
-    for occasion in due:
-        if spec := overdue_alert(occasion, today):
-            raised.append(raise_alert(episode, spec, key=occasion.key))
-    return [alert for alert in raised if alert is not None]
+    wanted: list[tuple[Episode, AlertSpec, str]] = []
+    for fact in facts:
+        if fact.episode.status != EpisodeStatus.TREATMENT:
+            continue
+        if spec := adherence_alert(fact.done, fact.planned, fact.program_days):
+            wanted.append((fact.episode, spec, f"{year}-W{week:02d}"))
+        for occasion in fact.due:
+            if spec := overdue_alert(occasion, today):
+                wanted.append((fact.episode, spec, occasion.key))
+    return raise_alerts(wanted)
 
 
 class AlreadyInCare(Exception):

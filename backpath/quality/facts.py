@@ -39,13 +39,13 @@ from backpath.care.models import (
 )
 from backpath.clinical.followup import occasions
 from backpath.clinical.instruments import instrument
-from backpath.clinical.language import Text
-from backpath.clinical.pathway import Evaluation, Moment
+from backpath.clinical.language import Lang
+from backpath.clinical.pathway import Evaluation
 from backpath.clinical.progress import ChangeClass
-from backpath.clinical.reasons import Reason
 from backpath.clinical.scoring import Score, score
 from backpath.clinical.stratification import Profile
 from backpath.followup.models import Measurement
+from backpath.interchange import PLAN_EVALUATIONS, evaluations_from_record
 from backpath.learning.models import ModuleRead
 from backpath.programs.models import Program
 from backpath.quality.casemix import age_on, stratum
@@ -118,7 +118,7 @@ class _Records:
     advised: str = ""
     profile: str = ""
     budget: int = 0
-    evaluations: list[dict[str, Any]] = field(default_factory=list)
+    evaluations: tuple[Evaluation, ...] = ()
     sessions: list[_Session] = field(default_factory=list)
     measurements: dict[str, tuple[date, Mapping[str, Mapping[str, int]]]] = field(
         default_factory=dict
@@ -137,13 +137,21 @@ def _read(episodes: list[dict[str, Any]]) -> dict[uuid.UUID, _Records]:
         .values_list("episode_id", "profile")
     ):
         found[episode_id].advised = profile  # the first intake assessment wins: oldest last
-    for episode_id, profile, budget, evaluations in (
+    # Only the plans' evaluations are read of their JSON (the rest is large and unused here).
+    for episode_id, profile, budget, dutch, english in (
         PlanVersion.objects.filter(episode_id__in=ids)
         .order_by("number")
-        .values_list("episode_id", "profile", "max_sessions", "plan__en__evaluations")
+        .values_list(
+            "episode_id",
+            "profile",
+            "max_sessions",
+            f"plan__{PLAN_EVALUATIONS[Lang.NL]}",
+            f"plan__{PLAN_EVALUATIONS[Lang.EN]}",
+        )
     ):
         records = found[episode_id]
-        records.profile, records.budget, records.evaluations = profile, budget, evaluations or []
+        records.profile, records.budget = profile, budget
+        records.evaluations = evaluations_from_record(dutch or [], english or [])
     for episode_id, number, held_on, clinician_id, interventions, warnings in (
         SessionNote.objects.filter(episode_id__in=ids)
         .order_by("number")
@@ -202,22 +210,10 @@ def _scores(answers: Mapping[str, Mapping[str, int]]) -> dict[str, Score]:
 
 
 def _occasion_keys(
-    evaluations: Sequence[Mapping[str, Any]], closed: date | None
+    evaluations: Sequence[Evaluation], closed: date | None
 ) -> list[tuple[str, date]]:
     """The plan's measuring occasions with their dates (``clinical.followup.occasions``)."""
-    lines = [
-        Evaluation(
-            at=Moment(line["at"]),
-            week=line["week"],
-            due=date.fromisoformat(line["due"]) if line["due"] else None,
-            instruments=tuple(line["instruments"]),
-            reason=Reason(
-                line["rule"], line["source"], Text(nl=line["decision"], en=line["decision"])
-            ),
-        )
-        for line in evaluations
-    ]
-    return [(occasion.key, occasion.due) for occasion in occasions(lines, closed)]
+    return [(occasion.key, occasion.due) for occasion in occasions(evaluations, closed)]
 
 
 def _local(moment: datetime | None) -> date | None:

@@ -101,9 +101,15 @@ class ReminderSent(models.Model):
     )
     kind = models.CharField(max_length=20, choices=ReminderKind.choices)
     key = models.CharField(max_length=60)  # the date, or an occasion and a date
+    # The date the key ends with: a run looks up the day's reminders by it (indexed).
+    day = models.DateField()
     claimed_at = models.DateTimeField(default=timezone.now)
-    # Empty when the sending failed or the job stopped after the claim: never sent again.
+    # Empty when the sending failed, or the job stopped before it marked its chunk's mails
+    # sent: never sent again either way.
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The run that claimed it: a run inserts its claims, ignoring the keys claimed already,
+    # and reads back which rows carry its own id.
+    run = models.UUIDField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("reminder sent")
@@ -112,6 +118,21 @@ class ReminderSent(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("user", "kind", "key"), name="one_reminder_per_key"),
         )
+        indexes = (models.Index(fields=("user", "day"), name="reminders_sent_per_day"),)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"
+
+
+class ReminderRun(models.Model):
+    """Up to which moment the reminder job has looked (one row): the next run looks at the
+    reminder moments after it (``timing.window``)."""
+
+    looked_until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("reminder run")
+        verbose_name_plural = _("reminder runs")
+
+    def __str__(self) -> str:
+        return f"reminders looked until {self.looked_until:%Y-%m-%d %H:%M}"

@@ -23,6 +23,12 @@ is the patient's), so every boundary is testable:
   the first run after they end on the same day; when the day ends first it is dropped, never
   sent at night. Quiet hours may wrap midnight (22:00-08:00); equal start and end mean none.
 - REM-OPT-OUT: no mail at all when the patient opted out; a kind switched off is never due.
+- REM-WINDOW: a run looks only at the patients with a reminder moment since the last run
+  looked (``Window``): the exercise time, the morning and the evening times, and the end of
+  the quiet hours (when a reminder held back in them goes out). A run on time looks at one
+  quarter-hour; the day's first run, or the run after a stopped one, looks back to midnight.
+  A reminder is sent at its moment or not that day: something that becomes due after its
+  moment (a program published at 14:00 for a 09:00 exercise time) is reminded the next day.
 
 "Repeat when nothing is logged" falls out of the keys: tomorrow's key is new, so the
 reminder fires again while the thing is still outstanding. A key already sent is never due
@@ -100,6 +106,54 @@ class Reminder:
     key: str
     at: time  # when it was meant to go out today
     rule: str
+
+
+# The moments that are the same for every patient; the exercise time and the end of the quiet
+# hours are the patient's own.
+SHARED_MOMENTS = (MORNING_AT, DIARY_AT)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The wall-clock minutes of one day that a run looks at: after ``after`` (from midnight
+    when None) up to and including ``until``. Reminder times are whole minutes."""
+
+    after: time | None
+    until: time
+
+    def holds(self, moment: time) -> bool:
+        return (self.after is None or moment > self.after) and moment <= self.until
+
+    @property
+    def shared(self) -> bool:
+        """Whether a moment every patient shares falls in it: then everyone is looked at."""
+        return any(self.holds(moment) for moment in SHARED_MOMENTS)
+
+    def looks_at(self, prefs: Preferences) -> bool:
+        """Whether a run with this window looks at a patient with these choices: one of their
+        moments falls in it (the job asks the database the same question)."""
+        return prefs.email and (
+            self.shared
+            or (Kind.EXERCISES in prefs.kinds and self.holds(prefs.exercise_time))
+            or self.holds(prefs.quiet_end)
+        )
+
+
+def _whole_minute(moment: time) -> time:
+    return moment.replace(second=0, microsecond=0, tzinfo=None)
+
+
+def window(now: datetime, looked_until: datetime | None) -> Window:
+    """What the run at ``now`` looks at: the minutes after the last run's, when that run was
+    the same day and not later; else the day so far (the day's first run, or a clock set
+    back). A run at the last run's minute looks at nothing."""
+    _aware(now)
+    until = _whole_minute(now.time())
+    if looked_until is not None:
+        last = looked_until.astimezone(now.tzinfo)
+        if last.date() == now.date() and last <= now:
+            return Window(_whole_minute(last.time()), until)
+    return Window(None, until)
 
 
 def in_quiet_hours(moment: time, start: time, end: time) -> bool:

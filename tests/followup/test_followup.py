@@ -269,9 +269,9 @@ def test_the_alert_job_is_a_command_of_its_own(world: World) -> None:
     assert Alert.objects.count() == 1
     with pytest.raises(CommandError, match="--today"):
         call_command("raise_alerts", "--today", "tomorrow")
-    from backpath.followup.tasks import run  # imports Celery: only in this test
+    from backpath.followup.tasks import raise_alerts_chunk  # imports Celery: only here
 
-    assert run(timezone.localdate().isoformat()) == 0
+    assert raise_alerts_chunk(timezone.localdate().isoformat(), [str(world.amy_episode.pk)]) == 0
 
 
 def test_the_dashboard_puts_red_flags_before_intakes_to_review(world: World) -> None:

@@ -176,7 +176,7 @@ def fill_amy(world: World) -> dict[str, Any]:
     ModuleRead.objects.create(episode=episode, module_id="when_to_see_a_doctor", correct=2, asked=2)
     PreventionCheck.objects.create(episode=episode, kind="lifestyle", answers={}, advice=[])
     calendar_token_new(user=amy)
-    ReminderSent.objects.create(user=amy, kind="diary", key=today.isoformat())
+    ReminderSent.objects.create(user=amy, kind="diary", key=today.isoformat(), day=today)
     invitation_send(actor=claire, user=amy, base_url="http://testserver/")
     LogEntry.objects.create(
         user=world.xavier,

@@ -59,7 +59,10 @@ def measured(
         )
         Episode.objects.filter(pk=made.pk).update(patient=patient, clinic=patient.clinic)
     Intake.objects.filter(episode=made).update(answers={"nprs": {"q1": baseline}})
-    PlanVersion.objects.filter(episode=made).update(plan={"en": {"evaluations": evaluations(opened)}})
+    lines = evaluations(opened)
+    PlanVersion.objects.filter(episode=made).update(
+        plan={"nl": {"evaluations": lines}, "en": {"evaluations": lines}}
+    )
     if at_week_6 is not None:
         record(made, "week-6", opened + timedelta(weeks=6), {"nprs": {"q1": at_week_6}})
     if discharged is not None:
@@ -374,3 +377,11 @@ def test_the_nightly_refresh_builds_what_is_stale_and_the_reference(world: World
     assert not facts.stale()
     call_command("quality_refresh", stdout=out)
     assert "0 episode summaries built" in out.getvalue()
+
+
+def test_the_beat_task_refreshes_like_the_command(world: World) -> None:
+    from backpath.quality.tasks import refresh  # imports Celery: only here
+
+    episode(world, opened=OPENED, sessions=[["exercise"]])
+    assert refresh()["episodes"] == Episode.objects.count()
+    assert refresh()["episodes"] == 0

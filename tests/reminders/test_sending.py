@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from io import StringIO
 from typing import Any
@@ -232,9 +233,14 @@ def test_a_concurrent_claim_is_counted_and_skipped(
     choose(amy_in_english, recheck=False)
     real_claim = services._claim
 
-    def claimed_by_another_run(user: Any, reminder: Any) -> bool:
-        ReminderSent.objects.create(user=user, kind=reminder.kind.value, key=reminder.key)
-        return real_claim(user, reminder)
+    def claimed_by_another_run(wanted: Any, today: date, run: uuid.UUID) -> Any:
+        """Another run claims the same reminders between our lookup and our claim."""
+        for user, reminders in wanted.items():
+            for reminder in reminders:
+                ReminderSent.objects.create(
+                    user=user, kind=reminder.kind.value, key=reminder.key, day=today
+                )
+        return real_claim(wanted, today, run)
 
     monkeypatch.setattr(services, "_claim", claimed_by_another_run)
     result = send_reminders(at(9))

@@ -16,8 +16,10 @@ from backpath.reminders.timing import (
     Outstanding,
     Preferences,
     Reminder,
+    Window,
     due_reminders,
     in_quiet_hours,
+    window,
 )
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -181,6 +183,42 @@ def test_it_names_the_rule_and_the_time_it_was_meant_for() -> None:
     assert reminder == Reminder(Kind.DIARY, "2026-11-25", time(19, 0), "REM-DIARY")
 
 
+def test_the_day_s_first_run_looks_back_to_midnight() -> None:
+    assert window(at(9), None) == Window(None, time(9, 0))
+    yesterday = at(23, 45, day=DAY - timedelta(days=1))
+    assert window(at(0, 0), yesterday) == Window(None, time(0, 0))
+
+
+def test_a_run_looks_at_the_minutes_since_the_last_run_looked() -> None:
+    last = at(9).replace(second=0, microsecond=300_000)
+    now = at(9, 15).replace(second=2)
+    assert window(now, last) == Window(time(9, 0), time(9, 15))
+    assert window(now, last.astimezone(ZoneInfo("UTC"))) == Window(time(9, 0), time(9, 15))
+    frame = window(now, last)
+    assert [frame.holds(time(9, m)) for m in (0, 1, 15, 16)] == [False, True, True, False]
+
+
+def test_a_run_at_the_last_run_s_minute_looks_at_nothing() -> None:
+    frame = window(at(9).replace(second=40), at(9).replace(second=10))
+    assert not any(frame.holds(time(h, m)) for h in range(24) for m in range(60))
+
+
+def test_a_clock_set_back_looks_at_the_day_so_far() -> None:
+    assert window(at(9), at(10)) == Window(None, time(9, 0))
+
+
+def test_a_window_looks_at_a_patient_with_a_moment_in_it() -> None:
+    quarter = Window(time(9, 15), time(9, 30))
+    assert not quarter.looks_at(Preferences())  # 08:00, 09:00, 10:00, 19:00
+    assert quarter.looks_at(Preferences(exercise_time=time(9, 30)))
+    assert not quarter.looks_at(Preferences(exercise_time=time(9, 30), kinds=frozenset()))
+    assert quarter.looks_at(Preferences(quiet_end=time(9, 20)))  # held back until then
+    assert not quarter.looks_at(Preferences(email=False, exercise_time=time(9, 30)))
+    morning = Window(time(9, 45), time(10, 0))
+    assert morning.shared
+    assert morning.looks_at(Preferences(kinds=frozenset()))
+
+
 # Properties over any moment, preferences and facts.
 times = st.times()
 moments = st.builds(
@@ -243,3 +281,37 @@ def test_it_is_never_due_again_once_sent(
     sent = {(r.kind, r.key) for r in first}
     assert due_reminders(now, prefs, todo, sent) == ()
     assert all(r.kind in prefs.kinds for r in first)
+
+
+# Reminder times come from a form, in whole minutes (``models._minute``); runs may fall on
+# any second.
+minutes = st.times().map(lambda t: t.replace(second=0, microsecond=0))
+chosen_in_minutes = st.builds(
+    Preferences,
+    email=st.booleans(),
+    kinds=st.frozensets(st.sampled_from(Kind)),
+    exercise_time=minutes,
+    quiet_start=minutes,
+    quiet_end=minutes,
+)
+runs = st.lists(
+    st.tuples(st.integers(0, 24 * 60 - 1), st.integers(0, 59)), min_size=1, max_size=30, unique=True
+).map(sorted)
+
+
+@given(chosen_in_minutes, outstanding, runs)
+def test_runs_that_look_only_at_their_window_send_what_runs_looking_at_everyone_send(
+    prefs: Preferences, todo: Outstanding, moments: list[tuple[int, int]]
+) -> None:
+    """REM-WINDOW loses nothing while the facts stay the same through the day: a patient is
+    looked at by every run that could send them something."""
+    everyone: set[tuple[Kind, str]] = set()
+    windowed: set[tuple[Kind, str]] = set()
+    last: datetime | None = None
+    for minute, second in moments:
+        now = datetime.combine(DAY, time(minute // 60, minute % 60, second), tzinfo=AMS)
+        everyone |= {(r.kind, r.key) for r in due_reminders(now, prefs, todo, everyone)}
+        if window(now, last).looks_at(prefs):
+            windowed |= {(r.kind, r.key) for r in due_reminders(now, prefs, todo, windowed)}
+        last = now
+    assert windowed == everyone

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 from axes.models import AccessAttempt
@@ -39,9 +39,11 @@ def test_it_removes_only_what_is_past_its_time(world: World) -> None:
         invited_by=world.claire,
         expires_at=now + timedelta(days=2),
     )
-    sent = ReminderSent.objects.create(user=world.amy, kind="diary", key="2026-01-01")
+    sent = ReminderSent.objects.create(
+        user=world.amy, kind="diary", key="2026-01-01", day=date(2026, 1, 1)
+    )
     ReminderSent.objects.filter(pk=sent.pk).update(claimed_at=now - timedelta(days=91))
-    ReminderSent.objects.create(user=world.amy, kind="diary", key="today")
+    ReminderSent.objects.create(user=world.amy, kind="diary", key="today", day=now.date())
     episodes = Episode.objects.count()
 
     out = StringIO()

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_clinic_synthetic'),
-        ('care', '0007_list_indexes'),
+        ('care', '0006_patient_updated_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
