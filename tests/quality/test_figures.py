@@ -166,7 +166,9 @@ def test_the_profile_and_the_clinician_narrow_the_episodes(world: World, scope: 
     episode(world, opened=opened, plan="high", advised="high", sessions=[["exercise"]])
     episode(world, opened=opened, sessions=[["exercise"]], clinician=world.xavier)
 
-    assert figures(Scope(scope.clinic_id, scope.start, scope.end, Profile.HIGH), TODAY).episodes == 1
+    assert (
+        figures(Scope(scope.clinic_id, scope.start, scope.end, Profile.HIGH), TODAY).episodes == 1
+    )
     assert figures(Scope(scope.clinic_id, scope.start, scope.end, Profile.LOW), TODAY).episodes == 2
     mine = Scope(scope.clinic_id, scope.start, scope.end, clinician_id=world.xavier.pk)
     assert figures(mine, TODAY).episodes == 1
