@@ -109,7 +109,12 @@ class Patient(models.Model):
         verbose_name = _("patient")
         verbose_name_plural = _("patients")
         ordering = ("last_name", "first_name")
-        indexes = (models.Index(fields=("clinic", "last_name")),)
+        # The patient list pages through a clinic's patients by name (a keyset on all four).
+        indexes = (
+            models.Index(
+                fields=("clinic", "last_name", "first_name", "id"), name="patients_by_name"
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -171,7 +176,16 @@ class Episode(models.Model):
         verbose_name = _("episode of care")
         verbose_name_plural = _("episodes of care")
         ordering = ("-opened_at",)
-        indexes = (models.Index(fields=("clinic", "status")),)
+        indexes = (
+            models.Index(fields=("clinic", "status")),
+            # The dashboard pages through a clinic's open episodes, newest first (a keyset on
+            # opened_at and id); closed ones, most of a clinic's history, are left out.
+            models.Index(
+                fields=("clinic", "opened_at", "id"),
+                condition=~Q(status="closed"),
+                name="open_episodes_by_age",
+            ),
+        )
         constraints = (
             # A closed episode has its date and discharge reason; an open one has neither.
             models.CheckConstraint(
@@ -335,6 +349,8 @@ class SessionNote(models.Model):
         verbose_name = _("session note")
         verbose_name_plural = _("session notes")
         ordering = ("episode", "number")
+        # "Mine" on the lists: the episodes a clinician wrote a note in, read from the index.
+        indexes = (models.Index(fields=("clinician", "episode"), name="sessions_by_clinician"),)
         constraints = (
             models.UniqueConstraint(fields=("episode", "number"), name="one_session_per_number"),
             models.CheckConstraint(

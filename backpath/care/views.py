@@ -40,19 +40,31 @@ SEARCH_MAX = 100
 @clinician_required
 @require_http_methods(["GET", "POST"])
 def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The clinic's patients; the search by name is posted, so no name is put in a URL (where
-    it would stay in server logs and the browser's history). ``?q=`` is ignored."""
+    """The clinic's patients by name, a page at a time. The search by name is posted, so no
+    name is put in a URL (where it would stay in server logs and the browser's history);
+    ``?q=`` is ignored. A search's pages are posted with it; without one, the page (a
+    patient's id, never a name) and the scope are in the URL."""
     search = ""
+    params = request.GET
     if request.method == "POST":
+        params = request.POST
         # Free text: bounded, and without NUL bytes, which PostgreSQL refuses.
-        search = request.POST.get("q", "")[:SEARCH_MAX].replace("\x00", "").strip()
+        search = params.get("q", "")[:SEARCH_MAX].replace("\x00", "").strip()
+    scope = selectors.Scope.parse(params.get("scope"))
     log_list(request.user, "patient_list")
     return render(
         request,
         "care/patient_list.html",
         {
-            "patients": selectors.patient_list(request.user, search),
+            "patients": selectors.patient_page(
+                request.user,
+                search=search,
+                scope=scope,
+                after=params.get("after"),
+                before=params.get("before"),
+            ),
             "q": search,
+            "scope": scope,
             "search_max": SEARCH_MAX,
         },
     )

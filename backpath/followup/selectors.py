@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -81,14 +82,15 @@ def alerts_for(user: User) -> QuerySet[Alert]:
     return Alert.objects.filter(clinic_id=user.clinic_id)
 
 
-def open_alerts(user: User) -> QuerySet[Alert]:
-    """Unresolved alerts of the user's clinic, most urgent first."""
-    return (
-        alerts_for(user)
-        .filter(resolved_at__isnull=True)
-        .select_related("episode__patient")
-        .order_by("priority", "created_at")
-    )
+def open_alerts(
+    user: User, scope: care_selectors.Scope = care_selectors.Scope.CLINIC
+) -> QuerySet[Alert]:
+    """Unresolved alerts of the user's clinic (or of their own episodes), most urgent first."""
+    alerts = alerts_for(user).filter(resolved_at__isnull=True)
+    if scope is care_selectors.Scope.MINE:
+        alerts = alerts.filter(care_selectors.my_episodes(user, via="episode__"))
+    # The id makes the order total, so pages never overlap.
+    return alerts.select_related("episode__patient").order_by("priority", "created_at", "id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +106,36 @@ class AttentionRow:
 REVIEW_RANK = 1.5
 
 
-def attention(user: User) -> list[AttentionRow]:
-    """Everything that needs the clinician, most urgent first, oldest first within a kind."""
+@dataclass(frozen=True, slots=True)
+class AttentionPage:
+    """One page of the attention list; iterating it gives its rows."""
+
+    rows: list[AttentionRow]
+    number: int  # from 1
+    more: bool  # a next page exists
+
+    def __iter__(self) -> Iterator[AttentionRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def attention(
+    user: User,
+    scope: care_selectors.Scope = care_selectors.Scope.CLINIC,
+    page: int = 1,
+    size: int = care_selectors.DASHBOARD_PAGE,
+) -> AttentionPage:
+    """Everything that needs the clinician, most urgent first, oldest first within a kind.
+
+    Two ranked lists merged: the episodes waiting (urgent, review) and the open alerts. Page
+    ``page`` reads the first ``page * size + 1`` rows of each, never more: the first page
+    costs the same in any clinic, and a later one what was paged through; a page beyond the
+    end gives the first. (Page numbers, not a keyset: the rows' ranks come from two tables,
+    and the list is short-lived, its rows leaving as they are handled.)
+    """
+    reach = page * size + 1
     rows = [
         AttentionRow(
             episode,
@@ -113,13 +143,17 @@ def attention(user: User) -> list[AttentionRow]:
             -1 if episode.status == EpisodeStatus.URGENT else REVIEW_RANK,
             episode.opened_at,
         )
-        for episode in care_selectors.attention_list(user)
+        for episode in care_selectors.attention_list(user, scope)[:reach]
     ]
     rows += [
         AttentionRow(alert.episode, alert.kind, alert.priority, alert.created_at, alert)
-        for alert in open_alerts(user)
+        for alert in open_alerts(user, scope)[:reach]
     ]
-    return sorted(rows, key=lambda row: (row.rank, row.since))
+    rows.sort(key=lambda row: (row.rank, row.since))
+    shown = rows[(page - 1) * size : page * size]
+    if not shown and page > 1:  # the rows it held were handled meanwhile
+        return attention(user, scope, 1, size)
+    return AttentionPage(shown, page, len(rows) > page * size)
 
 
 def unresolved_red_flag(episode: Episode) -> RedFlagCheck | None:

@@ -25,16 +25,31 @@ from backpath.web.decorators import clinician_required, patient_required
 from backpath.web.i18n import lang
 
 
+def _page_number(raw: str | None) -> int:
+    """A page number from the URL: a bad or absurd one is the first page."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return number if 1 <= number <= 1000 else 1
+
+
 @clinician_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What needs attention and the open episodes, a bounded page of each with "more": the
+    URL carries the scope and the pages (a number, an episode's id), nothing about a patient."""
     user = request.user
+    scope = selectors.Scope.parse(request.GET.get("scope"))
     log_list(user, "dashboard")
     return render(
         request,
         "care/dashboard.html",
         {
-            "attention": attention(user),
-            "episodes": selectors.episode_list(user),
+            "scope": scope,
+            "attention": attention(user, scope, page=_page_number(request.GET.get("attention"))),
+            "episodes": selectors.open_episodes(
+                user, scope, after=request.GET.get("after"), before=request.GET.get("before")
+            ),
         },
     )
 
