@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from io import StringIO
 from typing import Any
 
@@ -325,7 +325,10 @@ def test_the_dashboard_keeps_its_query_count_with_more_alerts(
 def discharge(world: World, days_ago: int) -> None:
     episode = world.amy_episode
     episode.status = EpisodeStatus.CLOSED
-    episode.closed_at = timezone.now() - timedelta(days=days_ago)
+    # Noon of the local day ``days_ago`` calendar days back: 70 x 24 hours back crosses the
+    # change from summer time and lands on the day before in the last hour of a local day.
+    day = timezone.localdate() - timedelta(days=days_ago)
+    episode.closed_at = timezone.make_aware(datetime.combine(day, time(12)))
     episode.discharge_reason = "goals_reached"
     episode.save()
 
