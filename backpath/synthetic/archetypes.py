@@ -3,24 +3,26 @@ per age and sex.
 
 The clinical core runs here once per archetype, age and sex (its triage weighs age and sex:
 a woman over 50, anyone under 20), a few hundred times at most, never per patient: its
-stored JSON is shared by every patient of that archetype, age and sex, so 100,000 patients
-take minutes, not hours.
+stored JSON is serialized here, once, and that text is shared by every patient of that
+archetype, age and sex, so 100,000 patients take minutes, not hours. The follow-up
+measurements do not depend on age and sex: they are made once per archetype and plan.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from backpath.clinical.classification import Diagnosis
-from backpath.clinical.followup import occasions, progress_alert
+from backpath.clinical.followup import AlertSpec, occasions, progress_alert
 from backpath.clinical.instruments import instrument
 from backpath.clinical.intake import assess, complete_screen, parse_intake
 from backpath.clinical.language import Lang
@@ -35,6 +37,10 @@ from backpath.interchange import assessment_json, plan_json
 # The day the archetypes are assessed on; a patient's records carry their own dates.
 ASSESSED_ON = date(2026, 1, 5)
 COURSES = ("improving", "unchanged", "worse")
+
+# A JSON column's value as it is sent to the database: serialized once, written for many
+# patients. ``json.dumps`` with its defaults, as Django serializes a JSONField for SQLite.
+JsonText: TypeAlias = str
 
 
 class _Data(BaseModel):
@@ -126,22 +132,34 @@ def synthetic_data() -> SyntheticData:
 
 @dataclass(frozen=True, slots=True)
 class AlertText:
+    """An alert as ``followup.services`` stores it."""
+
     kind: str
     priority: int
     rule: str
     source: str
-    text: dict[str, str]
+    text: JsonText
+
+    @classmethod
+    def of(cls, spec: AlertSpec) -> AlertText:
+        return cls(
+            kind=spec.kind.value,
+            priority=spec.kind.priority,
+            rule=spec.reason.rule,
+            source=spec.reason.source,
+            text=json.dumps({lang.value: spec.reason.text(lang) for lang in Lang}),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Measured:
     """One occasion of one course, as ``followup.services.measurement_record`` stores it."""
 
-    answers: dict[str, dict[str, int]]
-    scores: dict[str, Any]
-    instrument_versions: dict[str, str]
+    answers: JsonText
+    scores: JsonText
+    instrument_versions: JsonText
     outcome: str
-    decision: dict[str, Any]
+    decision: JsonText
     alert: AlertText | None
 
 
@@ -154,21 +172,21 @@ class Archetype:
     risk: str
     redflags_ruleset: str
     pathway_ruleset: str
-    complaint: dict[str, Any]
-    red_flags: dict[str, bool | str]
-    answers: dict[str, dict[str, int]]
-    instrument_versions: dict[str, str]
-    intake_input: dict[str, Any]
-    intake_result: dict[str, Any]
-    review_input: dict[str, Any]
-    review_result: dict[str, Any]
-    plan: dict[str, Any]
+    complaint: JsonText
+    red_flags: JsonText
+    answers: JsonText
+    instrument_versions: JsonText
+    intake_input: JsonText
+    intake_result: JsonText
+    review_input: JsonText
+    review_result: JsonText
+    plan: JsonText
     max_sessions: int
     within_weeks: int
     components: tuple[str, ...]  # the plan's active care, offered in session notes
     avoid: dict[str, Verdict]  # the plan's not-recommended interventions
     occasion_days: dict[str, int]  # the plan's dated evaluations, days after the start
-    measured: dict[tuple[str, str], Measured]  # (course, occasion) -> the stored record
+    measured: Mapping[tuple[str, str], Measured]  # (course, occasion) -> the stored record
     data: ArchetypeData
 
 
@@ -215,30 +233,39 @@ def _measured(
     ]
     decision = progress_decision(Profile(profile), Diagnosis(diagnosis), week, changes)
     spec = progress_alert(decision)
-    alert = (
-        AlertText(
-            kind=spec.kind.value,
-            priority=spec.kind.priority,
-            rule=spec.reason.rule,
-            source=spec.reason.source,
-            text={lang.value: spec.reason.text(lang) for lang in Lang},
-        )
-        if spec
-        else None
-    )
     return Measured(
-        answers=answers,
-        scores={i: s.total for i, s in later.items()},
-        instrument_versions=_versions(answers),
+        answers=json.dumps(answers),
+        scores=json.dumps({i: s.total for i, s in later.items()}),
+        instrument_versions=json.dumps(_versions(answers)),
         outcome=decision.outcome.value,
-        decision={
-            "rule": decision.reason.rule,
-            "source": decision.reason.source,
-            **{lang.value: decision.reason.text(lang) for lang in Lang},
-            "changes": {c.instrument: c.classification.value for c in changes},
-        },
-        alert=alert,
+        decision=json.dumps(
+            {
+                "rule": decision.reason.rule,
+                "source": decision.reason.source,
+                **{lang.value: decision.reason.text(lang) for lang in Lang},
+                "changes": {c.instrument: c.classification.value for c in changes},
+            }
+        ),
+        alert=AlertText.of(spec) if spec else None,
     )
+
+
+@cache
+def _measurements(
+    key: str, occasion_days: tuple[tuple[str, int], ...], profile: str, diagnosis: str
+) -> Mapping[tuple[str, str], Measured]:
+    """Every (course, occasion) of an archetype whose plan has these dated occasions."""
+    data = synthetic_data().archetypes[key]
+    dated = dict(occasion_days)
+    measured: dict[tuple[str, str], Measured] = {}
+    for course_key, course in synthetic_data().courses.items():
+        for occasion in [*dated, "discharge"]:
+            # Discharge is judged as at the end of the care; the dated ones at their week.
+            week = dated[occasion] // 7 if occasion in dated else 12
+            measured[course_key, occasion] = _measured(
+                data, course, occasion, week, profile, diagnosis
+            )
+    return measured
 
 
 def _intake_answers(data: ArchetypeData) -> dict[str, dict[str, int]]:
@@ -297,14 +324,6 @@ def archetype(key: str, age: int, sex: str) -> Archetype:
     occasion_days: dict[str, int] = {}
     for dated in occasions(plan.evaluations, None):
         occasion_days[dated.key] = (dated.due - ASSESSED_ON).days
-    measured: dict[tuple[str, str], Measured] = {}
-    for course_key, course in synthetic_data().courses.items():
-        for occasion in [*occasion_days, "discharge"]:
-            # Discharge is judged as at the end of the care; the dated ones at their week.
-            week = occasion_days[occasion] // 7 if occasion in occasion_days else 12
-            measured[course_key, occasion] = _measured(
-                data, course, occasion, week, profile, diagnosis
-            )
     return Archetype(
         key=key,
         profile=profile,
@@ -313,21 +332,21 @@ def archetype(key: str, age: int, sex: str) -> Archetype:
         risk=review.risk or "",
         redflags_ruleset=review.triage.ruleset,
         pathway_ruleset=plan.ruleset,
-        complaint=complaint,
-        red_flags=flags,
-        answers=answers,
-        instrument_versions=_versions(answers),
-        intake_input=intake_input,
-        intake_result={lang.value: assessment_json(first, lang) for lang in Lang},
-        review_input=review_input,
-        review_result={lang.value: assessment_json(review, lang) for lang in Lang},
-        plan={lang.value: plan_json(plan, lang) for lang in Lang},
+        complaint=json.dumps(complaint),
+        red_flags=json.dumps(flags),
+        answers=json.dumps(answers),
+        instrument_versions=json.dumps(_versions(answers)),
+        intake_input=json.dumps(intake_input),
+        intake_result=json.dumps({lang.value: assessment_json(first, lang) for lang in Lang}),
+        review_input=json.dumps(review_input),
+        review_result=json.dumps({lang.value: assessment_json(review, lang) for lang in Lang}),
+        plan=json.dumps({lang.value: plan_json(plan, lang) for lang in Lang}),
         max_sessions=plan.max_sessions,
         within_weeks=plan.within_weeks,
         components=tuple(c.id for c in plan.components),
         avoid={n.id: n.verdict for n in plan.not_recommended},
         occasion_days=occasion_days,
-        measured=measured,
+        measured=_measurements(key, tuple(occasion_days.items()), profile, diagnosis),
         data=data,
     )
 

@@ -3,20 +3,32 @@ real patients, the same data for the same seed, one access-log entry for the run
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from backpath.accounts.models import Clinic, User
 from backpath.auditlog.models import AccessEntry
-from backpath.care.models import Assessment, Episode, Patient, PlanVersion, SessionNote
+from backpath.care.models import (
+    Assessment,
+    Episode,
+    Intake,
+    Patient,
+    PlanVersion,
+    SessionNote,
+)
 from backpath.cli import BAD_INPUT, main
 from backpath.clinical.intake import assess, parse_intake
+from backpath.clinical.language import Lang
 from backpath.followup.models import Alert, DiaryEntry, Measurement
-from backpath.programs.models import ExerciseLog, ProgramItem
+from backpath.interchange import assessment_json, plan_json
+from backpath.programs.models import ExerciseLog, Program, ProgramItem
 from backpath.synthetic.archetypes import archetypes, synthetic_data
 from backpath.synthetic.generate import GenerateRefused, generate
 from tests.personas import World
@@ -81,11 +93,18 @@ def test_improvement_follows_the_profile() -> None:
     assert low > high + 0.1
 
 
+def as_stored(value: object) -> Any:
+    """A value as a JSON column gives it back (tuples become lists)."""
+    return json.loads(json.dumps(value))
+
+
 def test_each_patient_has_the_cores_assessment_for_their_age_and_sex() -> None:
-    """The core's triage weighs age and sex (an older woman's episode is 'caution')."""
+    """The core's triage weighs age and sex (an older woman's episode is 'caution'); the
+    stored result and plan are the core's own for the stored input, in both languages."""
     generate(clinics=1, patients=150, seed=2, today=TODAY)
     seen = set()
-    for review in Assessment.objects.filter(kind="review").select_related("episode__patient"):
+    reviews = Assessment.objects.filter(kind="review").select_related("episode__patient")
+    for review in reviews.prefetch_related("plans"):
         patient = review.episode.patient
         age = patient.age_on(review.episode.opened_at.date())
         assert review.input["patient"]["age"] == age
@@ -95,17 +114,98 @@ def test_each_patient_has_the_cores_assessment_for_their_age_and_sex() -> None:
             review.urgency,
             review.episode.urgency,
         )
+        assert core.plan is not None
+        assert review.result == as_stored(
+            {lang.value: assessment_json(core, lang) for lang in Lang}
+        )
+        (plan,) = review.plans.all()
+        assert plan.plan == as_stored({lang.value: plan_json(core.plan, lang) for lang in Lang})
         seen.add(review.urgency)
     assert seen == {"none", "caution"}
+
+
+GENERATED: tuple[type[models.Model], ...] = (
+    Patient,
+    Episode,
+    Intake,
+    Assessment,
+    PlanVersion,
+    SessionNote,
+    Program,
+    ProgramItem,
+    ExerciseLog,
+    DiaryEntry,
+    Measurement,
+    Alert,
+)
+
+
+def test_the_rows_read_back_as_records_the_models_accept() -> None:
+    """The rows are written as plain values, past the model instances: they must read back
+    as valid records, with the columns the generator leaves alone at their defaults."""
+    generate(clinics=1, patients=40, seed=6, today=TODAY)
+    for model in GENERATED:
+        # A nullable column left empty is the database's business, not a form's.
+        nullable = [f.name for f in model._meta.fields if f.null]
+        records = list(model._default_manager.all()[:30])
+        assert records, model
+        for found in records:
+            found.full_clean(exclude=nullable)
+    assert all(e.extra_instruments == [] for e in Episode.objects.all())
+    assert all(i.item_notes == {} for i in Intake.objects.all())
+    assert all(p.omitted == [] and p.note == "" for p in PlanVersion.objects.all())
+    assert all(p.updated_at and p.email == "" and p.user_id is None for p in Patient.objects.all())
+
+
+def test_the_times_are_the_local_hours_they_stand_for() -> None:
+    """Stored in UTC, read back in the clinic's time zone: summer and winter alike."""
+    generate(clinics=1, patients=60, seed=4, today=TODAY)
+    local = timezone.get_current_timezone()
+    offsets = set()
+    for episode in Episode.objects.select_related("intake"):
+        opened = episode.opened_at.astimezone(local)
+        offsets.add(opened.utcoffset())
+        assert opened.hour == 9
+        assert episode.intake.started_at == episode.opened_at
+        assert episode.intake.finished_at.astimezone(local).hour == 10
+    assert len(offsets) == 2  # the episodes open over a year
+    assert {log.logged_at.astimezone(local).hour for log in ExerciseLog.objects.all()} == {19}
+    assert {d.updated_at.astimezone(local).hour for d in DiaryEntry.objects.all()} == {21}
+    for log in ExerciseLog.objects.all():
+        assert log.logged_at.astimezone(local).date() == log.day
+
+
+def test_the_statements_per_chunk_do_not_grow_with_its_patients() -> None:
+    """A chunk is written in a fixed number of statements, not one per row or per batch of
+    rows: 20 patients and 400 take as many."""
+
+    def statements(patients: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            generate(clinics=1, patients=patients, seed=9, today=TODAY, batch=patients)
+        return len(captured)
+
+    assert statements(20) == statements(400)
+
+
+def test_a_long_run_says_how_far_it_is(capsys: pytest.CaptureFixture[str]) -> None:
+    told: list[int] = []
+    generate(clinics=1, patients=250, seed=1, today=TODAY, batch=100, progress=told.append)
+    assert told == [100, 200, 250]
+    assert capsys.readouterr().err == ""
+    generate(clinics=1, patients=250, seed=1, today=TODAY, batch=100)
+    said = capsys.readouterr().err.splitlines()
+    assert said[-1].startswith("backpath generate: 250 of 250 patients (")
+    assert said[-1].endswith(" a second)")
 
 
 def test_the_same_seed_gives_the_same_data() -> None:
     def run() -> list[tuple[object, ...]]:
         with transaction.atomic():
-            generate(clinics=2, patients=50, seed=42, today=TODAY)
-            found = list(
-                Patient.objects.order_by("id").values_list("id", "first_name", "date_of_birth")
-            )
+            generate(clinics=2, patients=50, seed=42, today=TODAY, batch=20)
+            found: list[tuple[object, ...]] = [
+                *Patient.objects.order_by("id").values_list("id", "first_name", "date_of_birth"),
+                *ExerciseLog.objects.order_by("id").values_list("id", "pain", "logged_at"),
+            ]
             transaction.set_rollback(True)
         return found
 
@@ -113,7 +213,7 @@ def test_the_same_seed_gives_the_same_data() -> None:
     assert first == run()
     with transaction.atomic():
         generate(clinics=2, patients=50, seed=43, today=TODAY)
-        assert list(Patient.objects.order_by("id").values_list("id")) != [f[:1] for f in first]
+        assert list(Patient.objects.order_by("id").values_list("id")) != [f[:1] for f in first[:50]]
         transaction.set_rollback(True)
 
 
