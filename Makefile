@@ -79,6 +79,9 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.documents
 	$(BIN)/python -m benchmarks.api
 	$(BIN)/python -m benchmarks.export
+	@url=$$(tools/ensure-postgres) && \
+	  $(BIN)/python -m benchmarks.jobs --patients 10000 --database-url $$url && \
+	  $(BIN)/python -m benchmarks.quality --database-url $$url
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -5,9 +5,9 @@ one aggregate in the database however many episodes there are.
 How they stay correct (``backpath/quality/facts.py``): a save of any record a summary is
 built from sets ``changed_at`` on its episode's row after the transaction commits
 (``signals.py``); before the page counts, the clinic's episodes that have no row yet or one
-changed since it was built are built again from the records. Writes that bypass model
-signals (bulk inserts, ``QuerySet.update``) must call ``facts.refresh`` themselves, as
-``backpath generate`` does; ``backpath quality-rebuild`` rebuilds every row.
+changed since it was built are built again from the records. Bulk inserts need nothing more
+(a new episode has no row yet); updates that bypass model signals (``QuerySet.update``)
+must call ``facts.mark_changed``; ``backpath quality_refresh --all`` rebuilds every row.
 
 What changes with the calendar alone (a questionnaire becoming overdue, a patient not seen
 for weeks) is not stored: the figures compare stored dates with today.
@@ -140,17 +140,20 @@ class QualitySettings(models.Model):
 
 class ReferenceCell(models.Model):
     """The whole installation's answered occasions of one month, stratum and profile, and
-    how many reached the minimal important change on one instrument: the case-mix
+    how many of them reached the minimal important change on each instrument: the case-mix
     reference, so that a clinic's page does not read every clinic's occasions. Rebuilt from
-    ``OccasionFacts`` whole (``facts.rebuild_reference``) when older than a day."""
+    ``OccasionFacts`` whole (``reference.rebuild``), nightly."""
 
     month = models.DateField()
     occasion = models.CharField(max_length=20)
     casemix = models.CharField(max_length=60)
     profile = models.CharField(max_length=10, blank=True)
-    instrument = models.CharField(max_length=10)
-    reached = models.PositiveIntegerField()
-    counted = models.PositiveIntegerField()
+    nprs_reached = models.PositiveIntegerField()
+    nprs_counted = models.PositiveIntegerField()
+    qbpds_reached = models.PositiveIntegerField()
+    qbpds_counted = models.PositiveIntegerField()
+    psk_reached = models.PositiveIntegerField()
+    psk_counted = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = _("case-mix reference cell")
