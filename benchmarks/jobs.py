@@ -26,7 +26,6 @@ Usage: python -m benchmarks.jobs [--patients N] [--database-url URL]   (default:
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -58,34 +57,16 @@ class JobFigures:
 
 
 def _setup(folder: Path, database_url: str | None) -> Callable[[], None]:
-    """Django on a fresh database; returns what removes the database afterwards."""
-    os.environ.update(
-        {
-            "BACKPATH_DEMO": "true",
-            "BACKPATH_DEBUG": "false",
-            "BACKPATH_DATA_DIR": str(folder),
-            "DJANGO_SETTINGS_MODULE": "backpath.web.settings",
-        }
-    )
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
+    """Django on a fresh database (``benchmarks.api``'s), mail kept in memory; returns what
+    removes the database afterwards."""
+    from benchmarks.api import _database
+    from benchmarks.api import _setup as setup_django
 
-    django.setup()
+    setup_django(folder, database_url)
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    if connection.vendor != "postgresql":
-        call_command("migrate", interactive=False, verbosity=0)
-        return lambda: None  # the SQLite file goes with the throwaway folder
-    named = connection.settings_dict["NAME"]
-    connection.settings_dict["TEST"]["NAME"] = f"backpath_bench_jobs_{os.getpid()}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return lambda: connection.creation.destroy_test_db(named, verbosity=0)
+    return _database()
 
 
 def populate(patients: int, today: date) -> None:
