@@ -4,7 +4,7 @@ counted them. Each shown patient's read is access-logged, like any read of patie
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from backpath.accounts.models import User
 from backpath.auditlog.models import Action
 from backpath.auditlog.services import record
+from backpath.care.models import PlanVersion, SessionNote
 from backpath.clinical.followup import OVERDUE_AFTER
 from backpath.quality.figures import (
     AGAINST,
@@ -61,6 +62,7 @@ class Row:
     opened_on: date
     profile: str
     counted: bool
+    reasons: tuple[str, ...] = ()  # why the plan left the advice, or care was given against it
 
 
 def _episode_rows(scope: Scope, measure: str, today: date) -> QuerySet[Any]:
@@ -110,6 +112,7 @@ def episodes(user: User, scope: Scope, asked: Asked) -> list[Row]:
             "counted",
         )[:LIMIT]
     ]
+    found = _with_reasons(found, asked.measure)
     for row in found:
         record(
             actor=user,
@@ -119,3 +122,34 @@ def episodes(user: User, scope: Scope, asked: Asked) -> list[Row]:
             object_id=row.episode_id,
         )
     return found
+
+
+# The figures whose episodes carry the clinician's own reason: the profile chosen against
+# backpath's advice (the plan's reason), and care given against the plan (the session's).
+OVERRIDE = "advice_followed"
+AGAINST_THE_PLAN = frozenset({"sessions_not_recommended", "tens_given", "low_risk_passive"})
+
+
+def _with_reasons(rows: list[Row], measure: str) -> list[Row]:
+    ids = [row.episode_id for row in rows]
+    reasons: dict[uuid.UUID, list[str]] = {}
+    if measure == OVERRIDE:
+        # The reason of the plan version now in force (the newest).
+        for episode_id, reason in (
+            PlanVersion.objects.filter(episode_id__in=ids)
+            .exclude(reason="")
+            .order_by("episode_id", "-number")
+            .values_list("episode_id", "reason")
+        ):
+            reasons.setdefault(episode_id, [reason])
+    elif measure in AGAINST_THE_PLAN:
+        for episode_id, reason in (
+            SessionNote.objects.filter(episode_id__in=ids)
+            .exclude(deviation_reason="")
+            .order_by("episode_id", "number")
+            .values_list("episode_id", "deviation_reason")
+        ):
+            reasons.setdefault(episode_id, []).append(reason)
+    else:
+        return rows
+    return [replace(row, reasons=tuple(reasons.get(row.episode_id, ()))) for row in rows]

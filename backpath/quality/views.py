@@ -150,6 +150,8 @@ def quality_episodes(request: AuthenticatedHttpRequest) -> HttpResponse:
             "asked": asked,
             "column": Column(measures()[asked.measure]),
             "rows": rows,
+            "with_reasons": asked.measure == drilldown.OVERRIDE
+            or asked.measure in drilldown.AGAINST_THE_PLAN,
             "limit": drilldown.LIMIT,
             "query": request.GET.urlencode(),
         },

@@ -188,7 +188,8 @@ def test_the_adjustment_raises_a_clinic_whose_patients_start_worse() -> None:
     # The mirror: a clinic with only moderate pain reaching 60 % is below expectation.
     mirror = standardise({moderate: Cell(6, 10)}, reference)
     assert mirror.raw_percent == 60
-    assert mirror.percent is not None and mirror.percent < 60
+    assert mirror.percent is not None
+    assert mirror.percent < 60
 
 
 def test_the_figures_adjust_against_other_clinics(world: World, scope: Scope) -> None:
@@ -274,7 +275,8 @@ def test_the_episodes_behind_a_figure_are_listed_and_each_read_is_logged(english
 
     assert response.status_code == 200
     page = html(response)
-    assert "Amy" in page and str(tens.pk) in page
+    assert "Amy" in page
+    assert str(tens.pk) in page
     logged = AccessEntry.objects.filter(detail="quality_episodes")
     assert logged.count() == before + 2
     assert set(logged.values_list("patient_id", flat=True)) == {world.amy_patient.pk}
@@ -299,7 +301,8 @@ def test_named_clinicians_only_when_the_clinic_turns_it_on(english: World) -> No
     }
     claire = world.client_for(world.claire)
     page = html(claire.get(reverse("quality"), period))
-    assert "By clinician" not in page and "Xavier" not in page
+    assert "By clinician" not in page
+    assert "Xavier" not in page
 
     admin = world.client_for(world.xavier)
     saved = admin.post(reverse("quality_settings"), {"smallest_count": 10, "name_clinicians": "on"})
@@ -385,3 +388,26 @@ def test_the_beat_task_refreshes_like_the_command(world: World) -> None:
     episode(world, opened=OPENED, sessions=[["exercise"]])
     assert refresh()["episodes"] == Episode.objects.count()
     assert refresh()["episodes"] == 0
+
+
+def test_the_episodes_behind_care_against_the_plan_show_the_reasons_given(english: World) -> None:
+    world = english
+    day = timezone.localdate() - timedelta(days=30)
+    episode(world, opened=day, sessions=[["tens"]], warned=[["tens"]])
+    overridden = episode(world, opened=day, advised="low", plan="medium", sessions=[["exercise"]])
+    PlanVersion.objects.filter(episode=overridden).update(reason="Fear of moving: medium suits.")
+    claire = world.client_for(world.claire)
+    query = {
+        "start": (day - timedelta(days=1)).isoformat(),
+        "end": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "whose": "clinic",
+    }
+
+    tens = html(claire.get(reverse("quality_episodes"), {**query, "measure": "tens_given"}))
+    advice = html(claire.get(reverse("quality_episodes"), {**query, "measure": "advice_followed"}))
+    screened = claire.get(reverse("quality_episodes"), {**query, "measure": "redflags_screened"})
+
+    assert "Reasons given" in tens
+    assert "Asked for it." in tens
+    assert "Fear of moving: medium suits." in advice
+    assert "Reasons given" not in html(screened)
