@@ -307,12 +307,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from backpath.web.demo_data import DEMO_PASSWORD, LOGINS, load_demo
+    from backpath.web.demo_data import DEMO_PASSWORD, LOGINS, load_demo, load_history
 
     call_command("migrate", interactive=False, verbosity=0)
     created = load_demo()
     url = f"http://{args.host}:{args.port}/"
     print(f"backpath demo: {'demo data loaded' if created else 'demo data already present'}")
+    if created:
+        print(f"  {load_history()} past patients generated for the quality page")
     print(f"  data directory: {settings.DATA_DIR}")
     print(f"  open {url}  (all demo accounts use the password {DEMO_PASSWORD})")
     for login in LOGINS:

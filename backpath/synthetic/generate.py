@@ -320,13 +320,18 @@ def generate(
     today: date | None = None,
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
+    into: Clinic | None = None,
 ) -> Generated:
-    """Generate ``patients`` patients spread over ``clinics`` new synthetic clinics.
+    """Generate ``patients`` patients spread over ``clinics`` new synthetic clinics, or
+    (``into``, with no new clinic) among an existing clinic's clinicians: the demo's history.
 
     ``progress`` is told the patients written after each chunk; without it, a run of more
     than one chunk says how far it is on stderr now and then.
     """
-    if not 1 <= clinics <= MAX_CLINICS:
+    if into is not None:
+        if clinics != 0:
+            raise GenerateRefused("into an existing clinic, no new clinics are made: --clinics 0")
+    elif not 1 <= clinics <= MAX_CLINICS:
         raise GenerateRefused(f"--clinics: must be 1 to {MAX_CLINICS}, not {clinics}")
     if not 1 <= patients <= MAX_PATIENTS:
         raise GenerateRefused(f"--patients: must be 1 to {MAX_PATIENTS}, not {patients}")
@@ -335,8 +340,14 @@ def generate(
     already = Clinic.objects.filter(synthetic=True).count()
     writer = _Writer()
     builder = _Builder(random.Random(f"{seed}:{already}"), today, writer.utc)
-    with transaction.atomic():
-        team = builder.clinics(clinics, first=already + 1)
+    if into is not None:
+        staff = User.objects.filter(clinic=into, role__in=(Role.CLINICIAN, Role.CLINIC_ADMIN))
+        team = [(into.id.hex, list(staff.order_by("pk").values_list("pk", flat=True)))]
+        if not team[0][1]:
+            raise GenerateRefused(f"{into.name}: no clinicians to treat the patients")
+    else:
+        with transaction.atomic():
+            team = builder.clinics(clinics, first=already + 1)
     if progress is None and patients > batch:
         progress = _on_stderr(patients)
     rows: dict[str, int] = {table.name: 0 for table in _TABLES}

@@ -240,3 +240,32 @@ def load_demo() -> bool:
         facts={"smoker": True, "cardiovascular_disease": False},
     )
     return True
+
+
+# A year of past patients for the demo clinic (``backpath generate``'s generator), so that the
+# quality page has figures to show; generated up to six weeks ago, so the scripted patients
+# above stay the newest on the dashboard.
+HISTORY_PATIENTS = 40
+HISTORY_SEED = 2026
+HISTORY_ENDS_WEEKS_AGO = 6
+
+
+def load_history() -> int:
+    """The demo clinic's past patients; the number generated."""
+    from backpath.followup.models import Alert
+    from backpath.synthetic.generate import generate
+
+    clinic = Clinic.objects.get(name=CLINIC_NAME)
+    scripted = list(Patient.objects.filter(clinic=clinic).values_list("pk", flat=True))
+    done = generate(
+        clinics=0,
+        patients=HISTORY_PATIENTS,
+        seed=HISTORY_SEED,
+        today=timezone.localdate() - timedelta(weeks=HISTORY_ENDS_WEEKS_AGO),
+        into=clinic,
+    )
+    # Their alerts were handled long ago: the dashboard shows the scripted patients' work.
+    Alert.objects.filter(clinic=clinic, resolved_at__isnull=True).exclude(
+        episode__patient_id__in=scripted
+    ).update(resolved_at=timezone.now())
+    return done.patients

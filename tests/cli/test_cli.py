@@ -403,6 +403,7 @@ def test_it_prepares_the_web_demo_once_and_prints_the_logins(tmp_path: Path) -> 
     first = _backpath(tmp_path, "demo", "--no-serve", "--port", "8123")
     assert first.returncode == 0, first.stderr
     assert "demo data loaded" in first.stdout
+    assert "40 past patients generated for the quality page" in first.stdout
     assert "http://127.0.0.1:8123/" in first.stdout
     assert "sanne@delinde.example" in first.stdout
     assert "carla@patient.example" in first.stdout
