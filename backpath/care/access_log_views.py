@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpRe
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.accounts.models import User
@@ -40,7 +40,7 @@ class AccessLogFilter(forms.Form):
         empty_label=gettext_lazy("Everyone"),
     )
     start = forms.DateField(label=gettext_lazy("From"), widget=ISO_DATE)
-    end = forms.DateField(label=gettext_lazy("To"), widget=ISO_DATE)
+    end = forms.DateField(label=pgettext_lazy("the last day of a period", "To"), widget=ISO_DATE)
 
     def __init__(self, clinic_id: uuid.UUID, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

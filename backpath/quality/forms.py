@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backpath.clinical.stratification import Profile
 from backpath.quality.measures import Measure
@@ -62,7 +63,7 @@ def quarter_named(name: str | None, today: date) -> Quarter | None:
 
 class QualityForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=ISO_DATE)
-    end = forms.DateField(label=_("To"), widget=ISO_DATE)
+    end = forms.DateField(label=pgettext_lazy("the last day of a period", "To"), widget=ISO_DATE)
     profile = forms.ChoiceField(
         label=_("Profile"),
         required=False,
