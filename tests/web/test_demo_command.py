@@ -12,9 +12,15 @@ from backpath.cli import main
 
 
 def test_it_loads_the_demo_then_serves_it_on_the_port_asked(
-    db: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db: None,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # In its own process `backpath demo` sets BACKPATH_DEMO before the settings load; here
+    # they are loaded already, so the test sets both.
     monkeypatch.setenv("BACKPATH_DEMO", "true")
+    settings.BACKPATH_DEMO = True
     calls: list[tuple[Any, ...]] = []
     monkeypatch.setattr(
         "django.core.management.call_command", lambda *args, **kw: calls.append(args)
@@ -25,6 +31,7 @@ def test_it_loads_the_demo_then_serves_it_on_the_port_asked(
     assert calls == [("migrate",), ("runserver", "127.0.0.1:8123")]
     out = capsys.readouterr().out
     assert "demo data loaded" in out
+    assert "past patients generated for the quality page" in out
     assert "http://127.0.0.1:8123/" in out
     assert User.objects.filter(email="sanne@delinde.example").exists()
 
