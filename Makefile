@@ -81,7 +81,8 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.export
 	@url=$$(tools/ensure-postgres) && \
 	  $(BIN)/python -m benchmarks.jobs --patients 10000 --database-url $$url && \
-	  $(BIN)/python -m benchmarks.quality --database-url $$url
+	  $(BIN)/python -m benchmarks.quality --database-url $$url && \
+	  $(BIN)/python -m benchmarks.web --database-url $$url
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -49,7 +49,7 @@ class ApiKey(models.Model):
     class Meta:
         verbose_name = "API key"
         verbose_name_plural = "API keys"
-        ordering = ("clinic", "created_at")
+        ordering = ("clinic_id", "created_at")
 
     def __str__(self) -> str:
         return f"{self.prefix} ({self.name})"

@@ -37,8 +37,11 @@ def record(
     outcome: Outcome = Outcome.OK,
     actor_label: str = "",
 ) -> AccessEntry:
-    """Append one entry. ``detail`` defaults to the page the request is on."""
-    with transaction.atomic():
+    """Append one entry. ``detail`` defaults to the page the request is on.
+
+    Inside a write's transaction the entry is part of it (no savepoint of its own: if the
+    entry fails, the write is not kept without it); alone, it is its own transaction."""
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         previous = AccessEntry.objects.order_by("-id").values_list("hash", flat=True).first()
         entry = AccessEntry(

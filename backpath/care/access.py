@@ -49,6 +49,13 @@ def latest_episode(user: User) -> Episode | None:
     return episodes_for(user).select_related("patient", "intake").order_by("-opened_at").first()
 
 
+def episode_to_write(user: User) -> Episode | None:
+    """A patient's own latest episode, for a write that shows no record: only the ids the
+    write and its access-log entry need, and unlogged here (the write logs itself)."""
+    latest = episodes_for(user).order_by("-opened_at")
+    return latest.only("id", "patient_id", "clinic_id").first()
+
+
 def current_episode(user: User, *, action: Action = Action.VIEW) -> Episode | None:
     """A patient's own latest episode: what their portal pages show (no id in the URL)."""
     episode = latest_episode(user)

@@ -309,7 +309,7 @@ class PlanVersion(models.Model):
     class Meta:
         verbose_name = _("care plan version")
         verbose_name_plural = _("care plan versions")
-        ordering = ("episode", "number")
+        ordering = ("episode_id", "number")
         constraints = (
             models.UniqueConstraint(fields=("episode", "number"), name="one_plan_per_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="plan_number_from_one"),
@@ -348,7 +348,7 @@ class SessionNote(models.Model):
     class Meta:
         verbose_name = _("session note")
         verbose_name_plural = _("session notes")
-        ordering = ("episode", "number")
+        ordering = ("episode_id", "number")
         # "Mine" on the lists: the episodes a clinician wrote a note in, read from the index.
         indexes = (models.Index(fields=("clinician", "episode"), name="sessions_by_clinician"),)
         constraints = (

@@ -14,7 +14,6 @@ from backpath.clinical.redflags import red_flag_bank
 from backpath.followup.models import (
     FLARE_NOTE_MAX,
     REASON_MAX,
-    DiaryEntry,
     ExercisesDone,
     Sleep,
 )
@@ -44,27 +43,27 @@ def _row(label: Any, choices: Any) -> forms.ChoiceField:
     )
 
 
-class DiaryForm(DayOfEntry, forms.ModelForm):  # type: ignore[type-arg]
+class DiaryForm(DayOfEntry):
+    """Today's six answers. A plain form, not a model form: its own limits below are the
+    checks, and the database's constraints stay the backstop, without asking the database
+    to evaluate each of them before the save (a query apiece)."""
+
     pain = _scale(_("Pain today, on average"), _("no pain"), _("worst pain imaginable"))
+    active_minutes = forms.IntegerField(
+        label=_("Minutes active or walking today"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 1440}),
+    )
     exercises = _row(_("My exercises today"), ExercisesDone.choices)
+    sitting_breaks = forms.IntegerField(
+        label=_("Times I got up after sitting a while"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
+    )
     sleep = _row(_("Last night I slept"), Sleep.choices)
     stress = _scale(_("Stress today"), _("none"), _("extreme"))
 
-    class Meta:
-        model = DiaryEntry
-        fields = ("pain", "active_minutes", "exercises", "sitting_breaks", "sleep", "stress")
-        widgets = {  # noqa: RUF012
-            "active_minutes": forms.NumberInput(
-                attrs={"inputmode": "numeric", "min": 0, "max": 1440}
-            ),
-            "sitting_breaks": forms.NumberInput(
-                attrs={"inputmode": "numeric", "min": 0, "max": 100}
-            ),
-        }
-        labels = {  # noqa: RUF012
-            "active_minutes": _("Minutes active or walking today"),
-            "sitting_breaks": _("Times I got up after sitting a while"),
-        }
+    ANSWERS = ("pain", "active_minutes", "exercises", "sitting_breaks", "sleep", "stress")
 
     def clean_active_minutes(self) -> int:
         minutes: int = self.cleaned_data["active_minutes"]
@@ -77,6 +76,9 @@ class DiaryForm(DayOfEntry, forms.ModelForm):  # type: ignore[type-arg]
         if breaks > 100:
             raise forms.ValidationError(_("Enter a number from 0 to 100."))
         return breaks
+
+    def answers(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.ANSWERS}
 
 
 class RecheckForm(OnceForm):

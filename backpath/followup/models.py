@@ -47,7 +47,7 @@ class DiaryEntry(models.Model):
     class Meta:
         verbose_name = _("diary entry")
         verbose_name_plural = _("diary entries")
-        ordering = ("episode", "day")
+        ordering = ("episode_id", "day")
         constraints = (
             models.UniqueConstraint(fields=("episode", "day"), name="one_diary_entry_per_day"),
             models.CheckConstraint(condition=Q(pain__lte=10), name="diary_pain_0_to_10"),

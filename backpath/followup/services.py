@@ -65,10 +65,19 @@ from backpath.followup.models import (
 def diary_save(
     *, actor: User, episode: Episode, day: date, values: Mapping[str, Any]
 ) -> DiaryEntry:
-    """Today's entry; saving again the same day corrects it."""
+    """Today's entry; saving again the same day corrects it.
+
+    One statement inserts or corrects (INSERT … ON CONFLICT DO UPDATE on the one-a-day
+    constraint), so two saves of the same day at once meet in the database, with no gap
+    between a look and a write; the entry carries the stored row's id either way.
+    """
+    entry = DiaryEntry(episode=episode, day=day, updated_at=timezone.now(), **values)
     with transaction.atomic(durable=True):
-        entry, _created = DiaryEntry.objects.update_or_create(
-            episode=episode, day=day, defaults={**values, "updated_at": timezone.now()}
+        DiaryEntry.objects.bulk_create(
+            [entry],
+            update_conflicts=True,
+            unique_fields=("episode", "day"),
+            update_fields=(*values, "updated_at"),
         )
         audit(actor, episode, AuditAction.DIARY_SAVE, None)
     return entry

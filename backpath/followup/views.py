@@ -11,6 +11,7 @@ import contextlib
 from typing import Any
 
 from django.contrib import messages
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backpath.accounts.http import AuthenticatedHttpRequest
 from backpath.accounts.models import User
-from backpath.care.access import access_episode, current_episode
+from backpath.care.access import access_episode, current_episode, episode_to_write
 from backpath.care.forms import InstrumentsForm
 from backpath.care.models import Episode
+from backpath.care.selectors import Scope
 from backpath.charts import WIDTH
 from backpath.clinical.instruments import instrument
 from backpath.clinical.redflags import Action, red_flag_bank
@@ -36,6 +38,7 @@ from backpath.followup.selectors import alerts_for, between_visits
 from backpath.learning.views import module_html
 from backpath.web.decorators import clinician_required, patient_required
 from backpath.web.i18n import text
+from backpath.web.paging import dashboard_url, page_number
 
 FLARE_MODULE = "flare_up_plan"
 # The columns of the clinician's measurement table.
@@ -54,20 +57,25 @@ def _no_episode(request: HttpRequest, title: str) -> HttpResponse:
 @patient_required
 @require_http_methods(["GET", "POST"])
 def diary(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user, episode = _patient(request)
-    if episode is None:
-        return _no_episode(request, _("My diary"))
-    today = timezone.localdate()
-    entry = episode.diary.filter(day=today).first()
-    form = DiaryForm(request.POST or None, instance=entry)
+    user = request.user
     if request.method == "POST":
+        # A save shows no record (it answers with a redirect, or the form as typed), so its
+        # access-log entry is the save's own, written with it; no read is logged before it.
+        episode = episode_to_write(user)
+        if episode is None:
+            return _no_episode(request, _("My diary"))
+        form = DiaryForm(request.POST)
         if form.is_valid():
-            values = {k: v for k, v in form.cleaned_data.items() if k != "day"}
             day = form.cleaned_data["day"]
-            services.diary_save(actor=user, episode=episode, day=day, values=values)
+            services.diary_save(actor=user, episode=episode, day=day, values=form.answers())
             messages.success(request, _("Saved. Thank you!"))
             return redirect("portal_home")
         return render(request, "followup/diary.html", {"form": form}, status=400)
+    episode = current_episode(user)
+    if episode is None:
+        return _no_episode(request, _("My diary"))
+    entry = episode.diary.filter(day=timezone.localdate()).first()
+    form = DiaryForm(initial=model_to_dict(entry, fields=DiaryForm.ANSWERS) if entry else None)
     return render(request, "followup/diary.html", {"form": form, "entry": entry})
 
 
@@ -299,7 +307,9 @@ def alert_resolve(request: AuthenticatedHttpRequest, alert_id: str) -> HttpRespo
     messages.success(request, _("Marked as handled."))
     if request.POST.get("next") == "episode":
         return redirect("episode_progress", alert.episode_id)
-    return redirect("dashboard")
+    # Back to the list as it was (whose records, which page), not to the clinic's first page.
+    scope = Scope.parse(request.POST.get("scope"))
+    return redirect(dashboard_url(scope, page_number(request.POST.get("attention"))))
 
 
 @patient_required

@@ -41,7 +41,7 @@ class Program(models.Model):
     class Meta:
         verbose_name = _("home exercise program")
         verbose_name_plural = _("home exercise programs")
-        ordering = ("episode", "number")
+        ordering = ("episode_id", "number")
         constraints = (
             models.UniqueConstraint(fields=("episode", "number"), name="one_program_per_number"),
             models.CheckConstraint(
@@ -67,7 +67,7 @@ class ProgramItem(models.Model):
     per_week = models.PositiveSmallIntegerField()
 
     class Meta:
-        ordering = ("program", "position")
+        ordering = ("program_id", "position")
         constraints = (
             models.UniqueConstraint(fields=("program", "position"), name="one_item_per_position"),
             models.CheckConstraint(
@@ -234,7 +234,7 @@ class ClinicExercise(models.Model):
     class Meta:
         verbose_name = _("clinic exercise")
         verbose_name_plural = _("clinic exercises")
-        ordering = ("clinic", "name_nl", "name_en")
+        ordering = ("clinic_id", "name_nl", "name_en")
         constraints = (
             models.CheckConstraint(
                 condition=Q(level__gte=1) & Q(level__lte=5), name="clinic_exercise_level_1_to_5"

@@ -23,15 +23,7 @@ from backpath.programs import views as programs_views
 from backpath.programs.selectors import today_overview
 from backpath.web.decorators import clinician_required, patient_required
 from backpath.web.i18n import lang
-
-
-def _page_number(raw: str | None) -> int:
-    """A page number from the URL: a bad or absurd one is the first page."""
-    try:
-        number = int(raw or 1)
-    except ValueError:
-        return 1
-    return number if 1 <= number <= 1000 else 1
+from backpath.web.paging import page_number
 
 
 @clinician_required
@@ -46,7 +38,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "care/dashboard.html",
         {
             "scope": scope,
-            "attention": attention(user, scope, page=_page_number(request.GET.get("attention"))),
+            "attention": attention(user, scope, page=page_number(request.GET.get("attention"))),
             "episodes": selectors.open_episodes(
                 user, scope, after=request.GET.get("after"), before=request.GET.get("before")
             ),

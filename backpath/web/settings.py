@@ -192,6 +192,12 @@ DATABASES = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        # A worker keeps its connection (as on PostgreSQL) rather than opening the file and
+        # running the PRAGMAs again for every request. Safe here: each process or thread has
+        # its own connection, WAL lets them read side by side, and every write still commits
+        # (and fsyncs) at once. The demo's development server starts a thread per request,
+        # so there it changes nothing.
+        "CONN_MAX_AGE": 60,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -136,6 +136,28 @@ def test_a_red_flag_shows_what_to_do_and_alerts_the_clinic_at_once(
     assert 'role="alert"' not in amy.get(reverse("portal_home")).content.decode()
 
 
+def test_handling_an_alert_returns_to_the_dashboard_as_it_was(world: World) -> None:
+    """Whose records and which page come back with the "Handled" button; anything else in
+    those fields gives the clinic's first page."""
+    world.client_for(world.amy).post(reverse("recheck"), answers(NEU_1=True))
+    alert = Alert.objects.get()
+    claire = world.client_for(world.claire)
+    page = claire.get(reverse("dashboard"), {"scope": "mine", "attention": "1"})
+    assert 'name="scope" value="mine"' in page.content.decode()
+
+    handled = claire.post(
+        reverse("alert_resolve", args=[alert.id]), {"scope": "mine", "attention": "2"}
+    )
+    assert handled["Location"] == reverse("dashboard") + "?scope=mine&attention=2"
+    again = Alert.objects.get(pk=alert.pk)
+    again.pk, again.key, again.resolved_at = uuid.uuid4(), "again", None
+    again.save(force_insert=True)
+    odd = claire.post(
+        reverse("alert_resolve", args=[again.id]), {"scope": "<x>", "attention": "99999"}
+    )
+    assert odd["Location"] == reverse("dashboard") + "?scope=clinic&attention=1"
+
+
 def test_another_clinic_cannot_handle_an_alert(world: World) -> None:
     world.client_for(world.amy).post(reverse("recheck"), answers(NEU_1=True))
     alert = Alert.objects.get()

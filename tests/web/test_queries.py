@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from backpath.accounts.models import Role, User
 from backpath.care import services
 from backpath.care.models import Episode, Patient
 from backpath.care.session_checks import SessionDraft
+from backpath.followup.models import DiaryEntry
 from tests.pages import AssertQueries, queries, same_count
 from tests.personas import World, low_risk_answers, review, submit_intake
 
@@ -166,3 +169,37 @@ def test_it_shows_an_episode_in_fixed_queries_whatever_its_sessions(
 
     same_count(claire, path, count, django_assert_num_queries)
     assert "4 of 6 sessions used" in claire.get(path).content.decode()
+
+
+def _statements(captured: CaptureQueriesContext) -> list[str]:
+    """The request's own statements: the savepoints are the test's transaction around it."""
+    sql = (query["sql"] for query in captured.captured_queries)
+    return [s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+def test_a_diary_write_runs_in_six_queries_however_long_the_diary(world: World) -> None:
+    """Session, user, the episode's ids, one upsert, the access log's last hash and its new
+    entry (and on PostgreSQL the lock that keeps the log's chain one line)."""
+    amy = world.client_for(world.amy)
+    answers = {"pain": 3, "active_minutes": 40, "exercises": "all"}
+    answers |= {"sitting_breaks": 6, "sleep": "good", "stress": 2}
+    expected = 6 + (1 if connection.vendor == "postgresql" else 0)
+
+    def write() -> None:
+        with CaptureQueriesContext(connection) as captured:
+            response = amy.post(reverse("diary"), answers)
+        assert response.status_code == 302
+        assert len(_statements(captured)) == expected, "\n".join(
+            s[:90] for s in _statements(captured)
+        )
+
+    assert amy.get(reverse("diary")).status_code == 200  # the page the form is sent from
+    write()  # today's new entry
+    for days_ago in range(1, 31):
+        DiaryEntry.objects.create(
+            episode=world.amy_episode,
+            day=timezone.localdate() - timedelta(days=days_ago),
+            **answers,
+        )
+    write()  # today's correction, a month of diary later
+    assert DiaryEntry.objects.filter(episode=world.amy_episode).count() == 31

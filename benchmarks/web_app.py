@@ -1,0 +1,65 @@
+"""The app as ``benchmarks.web`` serves it under gunicorn: backpath's own settings, URLs and
+middleware, plus two things the app itself never has.
+
+- The floor, ``/bench/floor/``: what every logged-in page costs at least with this
+  framework on this server (the session, the user, one indexed query, a small template).
+- An ``X-Bench-Queries`` header on every answer: the database queries the request ran,
+  counted in the worker, so the figures need no second, slower counting request.
+
+The settings come from the environment ``benchmarks.web`` starts gunicorn with (the
+throwaway database's URL, BACKPATH_DEMO for plain HTTP on 127.0.0.1, DEBUG off).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backpath.web.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402  (Django is set up first, above)
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.template import engines  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from backpath.care.models import Patient  # noqa: E402
+from backpath.web import urls  # noqa: E402
+from benchmarks.web import FLOOR_PATH, QUERIES_HEADER  # noqa: E402
+
+_template = engines["django"].from_string("<!doctype html><title>floor</title><p>{{ name }}</p>")
+
+
+@login_required
+def floor(request: HttpRequest) -> HttpResponse:
+    clinic_id = getattr(request.user, "clinic_id", None)
+    found = Patient.objects.filter(clinic_id=clinic_id).values("last_name").first()
+    return HttpResponse(_template.render({"name": found}, request))
+
+
+urlpatterns = [path(FLOOR_PATH.strip("/") + "/", floor), *urls.urlpatterns]
+settings.ROOT_URLCONF = __name__
+
+_django = WSGIHandler()
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Django's handler, with the request's query count added to the answer's headers."""
+    count = 0
+
+    def counted(execute: Callable[..., Any], *args: Any) -> Any:
+        nonlocal count
+        count += 1
+        return execute(*args)
+
+    def start(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+        return start_response(status, [*headers, (QUERIES_HEADER, str(count))], *rest)
+
+    with connection.execute_wrapper(counted):
+        return _django(environ, start)

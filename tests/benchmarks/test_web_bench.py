@@ -1,0 +1,51 @@
+"""`benchmarks.web` still measures what it says: a tiny run end to end (a generated clinic,
+gunicorn, the real login form, every page and the diary write). Its figures are not checked
+here (timing belongs to the benchmark), only that each page answered and was counted."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# A report row: page, req/s, x floor, p50, p95, p99, queries, bytes.
+ROW = re.compile(
+    r"^  (?P<page>.+?)\s+(?P<rate>[\d.]+)\s+(?P<ratio>[\d.]+)(?:\s+[\d.]+){3}"
+    r"\s+(?P<queries>\d+)\s+[\d,]+$"
+)
+
+
+@pytest.mark.skipif(not Path(sys.executable).with_name("gunicorn").exists(), reason="no gunicorn")
+def test_the_web_benchmark_logs_in_and_measures_every_page() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.web", "--sizes", "10", "--rounds", "1", "--batch", "4"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {m["page"]: m for line in done.stdout.splitlines() if (m := ROW.match(line))}
+    assert list(rows) == [
+        "floor (logged in)",
+        "/me/",
+        "/me/today/",
+        "/me/progress/",
+        "diary write (POST)",
+        "dashboard",
+        "patient list",
+        "patient search",
+    ]
+    assert float(rows["floor (logged in)"]["ratio"]) == 1.0
+    assert all(float(row["rate"]) > 0 for row in rows.values())
+    # The query header is the worker's own count: the floor's session, user and one query.
+    assert int(rows["floor (logged in)"]["queries"]) == 3
+    assert int(rows["diary write (POST)"]["queries"]) <= 7
