@@ -51,6 +51,7 @@ import math
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
@@ -1146,6 +1147,25 @@ def render_svg(
     SVG is unique, so several illustrations can be inlined in one page. No script, no style
     element or attribute, no link: the pages' CSP holds.
     """
+    drawing = _drawing(exercise_or_pose, title, width, lang, animate, dosage)
+    return drawing.replace(_DRAWING_ID, f"bp-{uuid.uuid4().hex[:10]}")
+
+
+# A drawing is the same every time for the same arguments (the exercises are frozen data),
+# and drawing one takes about 2 ms: a patient's "today" page draws each exercise of the
+# program. So drawings are kept, with a stand-in for the ids, which each call makes unique.
+_DRAWING_ID = "bp-drawing00"
+
+
+@lru_cache(maxsize=512)
+def _drawing(
+    exercise_or_pose: Exercise | Pose | Stance,
+    title: str | None,
+    width: int,
+    lang: Lang,
+    animate: bool,
+    dosage: Dosage | None,
+) -> str:
     pose, default_title, extras, own_dosage = _pose_of(exercise_or_pose)
     dosage = dosage or own_dosage
     scene = _layout(pose, extras, animate)
@@ -1154,7 +1174,7 @@ def render_svg(
     view_w, view_h = SCALE * (x1 - x0 + 2 * MARGIN), SCALE * (y1 - y0 + 2 * MARGIN)
     floor_y = _fmt(tf[2])
     shown_w, shown_h = _size(width, view_w / view_h)
-    uid = f"bp-{uuid.uuid4().hex[:10]}"
+    uid = _DRAWING_ID
     if pose.end is None:
         desc = DESC_HELD(lang)
     else:

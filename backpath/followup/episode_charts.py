@@ -96,8 +96,7 @@ def progress_charts_for(
         chart_id="progress-diary",
         width=width,
     )
-    if episode.programs.exists():
-        drawn["exercises"] = completion_svg(
-            adherence(episode, today), "progress-exercises", width=width
-        )
+    exercises = adherence(episode, today)
+    if exercises.program is not None:
+        drawn["exercises"] = completion_svg(exercises, "progress-exercises", width=width)
     return drawn

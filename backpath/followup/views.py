@@ -212,7 +212,10 @@ def portal_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     _user, episode = _patient(request)
     if episode is None:
         return _no_episode(request, _("My progress"))
-    return render(request, "followup/portal_progress.html", _charts(episode, width=PHONE_WIDTH))
+    context = _charts(episode, width=PHONE_WIDTH)
+    # The menu's "Today" link: the exercises chart is drawn when there is a program.
+    context["has_program"] = "exercises" in context["charts"]
+    return render(request, "followup/portal_progress.html", context)
 
 
 @clinician_required

@@ -182,12 +182,16 @@ def adherence(program_or_episode: Program | Episode, today: date, days: int = 28
     )
     current = programs[-1] if programs else None
     exercise_of = {item.pk: item.exercise_id for p in programs for item in p.items.all()}
-    logs = list(
-        ExerciseLog.objects.filter(
-            item__program__episode_id=episode_id,
-            day__gte=min(start, week_before),
-            day__lte=today,
-        ).order_by("day", "logged_at")
+    logs = (
+        list(
+            ExerciseLog.objects.filter(
+                item__program__episode_id=episode_id,
+                day__gte=min(start, week_before),
+                day__lte=today,
+            ).order_by("day", "logged_at")
+        )
+        if programs
+        else []  # nothing to log against before the first program
     )
 
     # The version in effect on a day: the highest one published on or before it.

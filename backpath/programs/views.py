@@ -283,6 +283,7 @@ def today(request: AuthenticatedHttpRequest, visits: VisitsFor | None = None) ->
         "program": program,
         "day": timezone.localdate(),
         "after_care": after_care,
+        "has_program": program is not None,  # the menu's "Today" link, known here already
         "pain_scale": range(11),
         # No ids: the field sits in its label, and htmx would "settle" a same-id element's
         # attributes across a swap (its empty style="" then breaks the CSP).
