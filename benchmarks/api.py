@@ -35,7 +35,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -98,6 +99,29 @@ def _database() -> Callable[[], None]:
     connection.settings_dict["TEST"]["NAME"] = f"backpath_bench_{os.getpid()}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     return lambda: connection.creation.destroy_test_db(named, verbosity=0)
+
+
+POSTGRES = ("postgres://", "postgresql://")
+
+
+@contextmanager
+def throwaway_django(database_url: str | None, prefix: str) -> Iterator[Path]:
+    """Django set up on a database of this run's own: SQLite in a new folder, or a new
+    database on the PostgreSQL server ``database_url`` names (never the one it names);
+    both removed afterwards. Yields the folder (the app's data directory)."""
+    if database_url and not database_url.startswith(POSTGRES):
+        # Anything else would be migrated and filled in place.
+        raise BenchError("--database-url must be a PostgreSQL URL")
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        _setup(folder, database_url)
+        drop = _database()
+        try:
+            yield folder
+        finally:
+            drop()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _urlconf() -> ModuleType:
@@ -286,16 +310,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.requests < 20 or args.warmup < 1:
         print("benchmarks.api: --requests must be >= 20, --warmup >= 1", file=sys.stderr)
         return 2
-    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
-        # Anything else would be migrated and filled in place; only PostgreSQL gets a
-        # throwaway database of its own.
+    if args.database_url and not args.database_url.startswith(POSTGRES):
         print("benchmarks.api: --database-url must be a PostgreSQL URL", file=sys.stderr)
         return 2
-    folder = Path(tempfile.mkdtemp(prefix="backpath-bench-api-"))
     try:
-        _setup(folder, args.database_url)
-        drop = _database()
-        try:
+        with throwaway_django(args.database_url, "backpath-bench-api-"):
             from django.conf import settings
             from django.core.wsgi import get_wsgi_application
 
@@ -308,13 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             resources = json.loads(answers[targets[-1].label])["total"]
             database = _database_name()
-        finally:
-            drop()
     except BenchError as error:
         print(f"benchmarks.api: error: {error}", file=sys.stderr)
         return 1
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     print_report(_machine(), database, record, resources, figures, args.requests)
     return 0
 

@@ -23,15 +23,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from functools import partial
-from pathlib import Path
 from types import ModuleType
 
-from benchmarks.api import _database, _database_name, _setup
+from benchmarks.api import POSTGRES, _database_name, throwaway_django
+from benchmarks.run import BenchError
 
 SEED = 20261202
 TODAY = date(2026, 11, 30)
@@ -218,14 +217,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        _setup(Path(folder), args.database_url)
-        drop = _database()
-        try:
+    if args.database_url and not args.database_url.startswith(POSTGRES):
+        print("benchmarks.quality: --database-url must be a PostgreSQL URL", file=sys.stderr)
+        return 2
+    try:
+        with throwaway_django(args.database_url, "backpath-bench-quality-"):
             for line in run(args.patients, args.installation, args.requests):
                 print(line)
-        finally:
-            drop()
+    except BenchError as error:
+        print(f"benchmarks.quality: error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

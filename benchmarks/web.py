@@ -35,13 +35,11 @@ import argparse
 import http.client
 import os
 import re
-import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -51,7 +49,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from benchmarks.api import _database, _database_name, _setup
+from benchmarks.api import POSTGRES, _database_name, throwaway_django
 from benchmarks.run import BenchError
 
 SEED = 20261203
@@ -402,16 +400,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.database_url and not args.database_url.startswith(POSTGRES):
+        print("benchmarks.web: --database-url must be a PostgreSQL URL", file=sys.stderr)
+        return 2
     try:
         sizes = [int(s) for s in args.sizes.split(",")]
     except ValueError:
-        print("benchmarks.web: --sizes: whole numbers separated by commas", file=sys.stderr)
+        sizes = []
+    if not sizes or min(sizes) < 1 or min(args.rounds, args.batch, args.clients) < 1:
+        print(
+            "benchmarks.web: --sizes: whole numbers from 1, separated by commas; "
+            "--rounds, --batch and --clients: at least 1",
+            file=sys.stderr,
+        )
         return 2
-    folder = Path(tempfile.mkdtemp(prefix="backpath-bench-web-"))
     try:
-        _setup(folder, args.database_url)
-        drop = _database()
-        try:
+        with throwaway_django(args.database_url, "backpath-bench-web-") as folder:
             from django.db import connections
             from django.utils import timezone
 
@@ -432,10 +436,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print("\n".join(report(sample.size, figures)), flush=True)
             finally:
                 stop_server(server)
-        finally:
-            drop()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    except BenchError as error:
+        print(f"benchmarks.web: error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -795,3 +795,19 @@ def test_a_segment_inside_its_own_end_disc_is_just_the_discs() -> None:
     nested = _capsule((0.0, 0.0), 0.05, (0.01, 0.0), 0.02)
     assert nested == [_Circle((0.0, 0.0), 0.05), _Circle((0.01, 0.0), 0.02)]
     assert len(_capsule((0.0, 0.0), 0.05, (0.3, 0.0), 0.02)) == 3, "a hull between the discs"
+
+
+def test_a_kept_drawing_gets_fresh_ids_each_time_it_is_inlined() -> None:
+    """Drawings are kept once drawn; two copies in one page still have ids of their own,
+    and differ in nothing else."""
+    exercise = library()["bird_dog"]  # a movement: its hold time changes the animation
+    first, second = render_svg(exercise), render_svg(exercise)
+    ids = re.compile(r"bp-[0-9a-z]{10}")
+    first_ids, second_ids = set(ids.findall(first)), set(ids.findall(second))
+    assert len(first_ids) == len(second_ids) == 1
+    assert first_ids.isdisjoint(second_ids)
+    assert ids.sub("ID", first) == ids.sub("ID", second)
+    # Another width, language or dosage is another drawing, not the kept one.
+    assert render_svg(exercise, width=160) != first
+    held = Dosage(hold_seconds=30, reps=3)
+    assert ids.sub("ID", render_svg(exercise, dosage=held)) != ids.sub("ID", first)

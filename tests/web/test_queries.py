@@ -18,8 +18,10 @@ from backpath.care import services
 from backpath.care.models import Episode, Patient
 from backpath.care.session_checks import SessionDraft
 from backpath.followup.models import DiaryEntry
+from backpath.programs.models import ExerciseLog, ProgramItem
 from tests.pages import AssertQueries, queries, same_count
 from tests.personas import World, low_risk_answers, review, submit_intake
+from tests.programs.clinic_exercise_helpers import publish
 
 
 def more_patients(actor: User, n: int = 5) -> list[Patient]:
@@ -203,3 +205,34 @@ def test_a_diary_write_runs_in_six_queries_however_long_the_diary(world: World) 
         )
     write()  # today's correction, a month of diary later
     assert DiaryEntry.objects.filter(episode=world.amy_episode).count() == 31
+
+
+def test_the_patients_progress_page_reads_each_thing_once_however_much_there_is(
+    world: World, django_assert_num_queries: AssertQueries
+) -> None:
+    """With a home program: the measurements, the diary and the program's adherence read
+    once each (the programs once, not once to ask and again to draw)."""
+    publish(world, "bird_dog", "band_row")
+    amy = world.client_for(world.amy)
+    path = reverse("portal_progress")
+    count = queries(amy, path)
+
+    item = ProgramItem.objects.filter(program__episode=world.amy_episode).first()
+    assert item is not None
+    for days_ago in range(1, 15):
+        day = timezone.localdate() - timedelta(days=days_ago)
+        DiaryEntry.objects.create(
+            episode=world.amy_episode,
+            day=day,
+            pain=4,
+            active_minutes=30,
+            exercises="all",
+            sitting_breaks=5,
+            sleep="good",
+            stress=3,
+        )
+        ExerciseLog.objects.create(item=item, day=day, done=True, pain=2)
+    publish(world, "bird_dog", reason="Fewer exercises.")  # a second version
+
+    same_count(amy, path, count, django_assert_num_queries)
+    assert "progress-exercises" in amy.get(path).content.decode()
