@@ -17,6 +17,7 @@ import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -438,9 +439,9 @@ DIARY: dict[str, Callable[[], str]] = {
 # The progress charts of an episode, in Dutch and in English (backpath.followup.episode_charts).
 
 
-def episode(*, programs: bool) -> Any:
-    """Stands in for an episode: the charts only ask whether it has a program."""
-    return SimpleNamespace(programs=SimpleNamespace(exists=lambda: programs))
+def episode() -> Any:
+    """Stands in for an episode: the charts pass it to ``adherence``, itself a stand-in."""
+    return SimpleNamespace()
 
 
 def entry(day: date, pain: int | None, stress: int | None) -> Any:
@@ -471,8 +472,10 @@ EXERCISES = Adherence(
 
 
 @contextmanager
-def stand_in_adherence() -> Iterator[None]:
-    with mock.patch.object(followup_charts, "adherence", return_value=EXERCISES):
+def stand_in_adherence(*, programs: bool) -> Iterator[None]:
+    """The adherence of an episode with a program (any current version), or without one."""
+    found = replace(EXERCISES, program=cast(Any, SimpleNamespace())) if programs else EXERCISES
+    with mock.patch.object(followup_charts, "adherence", return_value=found):
         yield
 
 
@@ -480,10 +483,8 @@ def episode_charts(
     language: str, history: Course, *, programs: bool, width: int | None = None
 ) -> dict[str, str]:
     options = {} if width is None else {"width": width}
-    with translation.override(language), stand_in_adherence():
-        return followup_charts.progress_charts_for(
-            cast(Any, episode(programs=programs)), history, on(42), **options
-        )
+    with translation.override(language), stand_in_adherence(programs=programs):
+        return followup_charts.progress_charts_for(cast(Any, episode()), history, on(42), **options)
 
 
 EPISODES: dict[str, Callable[[], dict[str, str]]] = {
