@@ -54,7 +54,10 @@ def staff_idle_timeout(
             return redirect(settings.LOGIN_URL)
         if not isinstance(last, int) or now - last >= _WRITE_EVERY:
             request.session[LAST_SEEN] = now
-        request.session.set_expiry(0)  # ends when the browser closes
+        if not request.session.get_expire_at_browser_close():
+            # Ends when the browser closes. Set once: setting it again would write the
+            # session on every request, which the once-a-minute rule above avoids.
+            request.session.set_expiry(0)
         return get_response(request)
 
     return middleware

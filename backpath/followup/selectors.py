@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -59,18 +59,34 @@ def _asked(found: list[Occasion]) -> list[Occasion]:
     return kept
 
 
-def between_visits(episode: Episode, today: date, plan: PlanVersion | None = None) -> BetweenVisits:
+def between_visits(
+    episode: Episode,
+    today: date,
+    plan: PlanVersion | None = None,
+    *,
+    measurements: Sequence[Measurement] | None = None,
+    rechecks: Sequence[RedFlagCheck] | None = None,
+) -> BetweenVisits:
+    """What is due between visits. A page that reads the episode's measurements (all of
+    them) or its latest re-checks (newest first) for itself passes them in, so they are
+    read once."""
     plan = plan or episode.plans.order_by("-number").first()
     discharged = timezone.localdate(episode.closed_at) if episode.closed_at else None
     evaluations = plan_from_record(plan.plan).evaluations if plan else ()
     found = _asked(occasions(evaluations, discharged)) if plan else []
+    if measurements is None:
+        measurements = list(episode.measurements.all())
+    if rechecks is None:
+        last_check = episode.rechecks.order_by("-created_at").first()
+    else:
+        last_check = rechecks[0] if rechecks else None
     return BetweenVisits(
         episode=episode,
         plan=plan,
         today=today,
         occasions=found,
-        measured={m.occasion: m for m in episode.measurements.all()},
-        last_check=episode.rechecks.order_by("-created_at").first(),
+        measured={m.occasion: m for m in measurements},
+        last_check=last_check,
         diary_today=episode.diary.filter(day=today).first(),
     )
 

@@ -32,7 +32,7 @@ from backpath.education.modules import modules
 from backpath.followup import services
 from backpath.followup.episode_charts import PHONE_WIDTH, progress_charts_for
 from backpath.followup.forms import DiaryForm, FlareForm, LongStandingForm, RecheckForm
-from backpath.followup.models import CheckKind, LongStandingSymptom, RedFlagCheck
+from backpath.followup.models import CheckKind, LongStandingSymptom, Measurement, RedFlagCheck
 from backpath.followup.progress import course, occasion_label
 from backpath.followup.selectors import alerts_for, between_visits
 from backpath.learning.views import module_html
@@ -198,9 +198,13 @@ def questionnaire(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     )
 
 
-def _charts(episode: Episode, *, width: int) -> dict[str, Any]:
+def _charts(
+    episode: Episode, *, width: int, measurements: list[Measurement] | None = None
+) -> dict[str, Any]:
     today = timezone.localdate()
-    history = course(episode, list(episode.measurements.order_by("created_at")), today)
+    if measurements is None:
+        measurements = list(episode.measurements.order_by("created_at"))
+    history = course(episode, measurements, today)
     return {
         "course": history,
         "charts": progress_charts_for(episode, history, today, width=width),
@@ -275,7 +279,12 @@ def _long_standing_rows(episode: Episode) -> list[dict[str, Any]]:
 def _progress_page(
     request: HttpRequest, episode: Episode, form: LongStandingForm, *, status: int = 200
 ) -> HttpResponse:
-    state = between_visits(episode, timezone.localdate())
+    # Each read once, for the table, the charts and what is due.
+    measurements = list(episode.measurements.order_by("created_at"))
+    rechecks = list(episode.rechecks.order_by("-created_at")[:20])
+    state = between_visits(
+        episode, timezone.localdate(), measurements=measurements, rechecks=rechecks
+    )
     rows = _long_standing_rows(episode)
     return render(
         request,
@@ -285,15 +294,15 @@ def _progress_page(
             "state": state,
             "measurements": [
                 (m, occasion_label(m.occasion), [m.scores.get(i) for i in MEASURED])
-                for m in episode.measurements.order_by("created_at")
+                for m in measurements
             ],
-            "rechecks": list(episode.rechecks.order_by("-created_at")[:20]),
+            "rechecks": rechecks,
             "alerts": list(episode.alerts.select_related("resolved_by").order_by("-created_at")),
             "instrument_names": [instrument(i).abbreviation for i in MEASURED],
             "long_standing": [r for r in rows if r["row"].removed_at is None],
             "long_standing_removed": [r for r in rows if r["row"].removed_at is not None],
             "long_standing_form": form,
-            **_charts(episode, width=WIDTH),  # a desktop screen
+            **_charts(episode, width=WIDTH, measurements=measurements),  # a desktop screen
         },
         status=status,
     )

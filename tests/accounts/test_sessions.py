@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import time
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backpath.accounts.sessions import LAST_SEEN
@@ -64,3 +66,22 @@ def test_the_page_warns_staff_and_keepalive_counts_as_activity(world: World) -> 
     assert claire.post(reverse("keepalive")).status_code == 204
     assert int(time.time()) - claire.session[LAST_SEEN] < 5
     assert Client().post(reverse("keepalive")).status_code == 302  # to the login page
+
+
+def test_a_staff_session_is_written_at_most_once_a_minute(world: World) -> None:
+    """Activity is kept to the minute: requests within it read the session and write
+    nothing (no UPDATE, no new cookie); the first after it writes the new time once."""
+
+    def session_writes(client: Client) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("dashboard")).status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] for q in captured.captured_queries)
+
+    claire = world.client_for(world.claire)
+    claire.get(reverse("dashboard"))  # the first request: activity and browser-close expiry
+    assert session_writes(claire) == 0
+    assert session_writes(claire) == 0
+    idle_for(claire, 2 * 60)
+    assert session_writes(claire) == 1
+    assert int(time.time()) - claire.session[LAST_SEEN] < 5
+    assert claire.session.get_expire_at_browser_close()

@@ -6,6 +6,7 @@ records through the services and checks the count has not moved.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.db import connection
@@ -17,7 +18,8 @@ from backpath.accounts.models import Role, User
 from backpath.care import services
 from backpath.care.models import Episode, Patient
 from backpath.care.session_checks import SessionDraft
-from backpath.followup.models import DiaryEntry
+from backpath.clinical.followup import recheck_flags
+from backpath.followup.models import DiaryEntry, RedFlagCheck
 from backpath.programs.models import ExerciseLog, ProgramItem
 from tests.pages import AssertQueries, queries, same_count
 from tests.personas import World, low_risk_answers, review, submit_intake
@@ -236,3 +238,32 @@ def test_the_patients_progress_page_reads_each_thing_once_however_much_there_is(
 
     same_count(amy, path, count, django_assert_num_queries)
     assert "progress-exercises" in amy.get(path).content.decode()
+
+
+def test_the_clinicians_progress_page_reads_each_table_once(
+    world: World, django_assert_num_queries: AssertQueries
+) -> None:
+    """The measurements and the re-checks serve the table, the charts and what is due from
+    one read each, however many there are."""
+    claire = world.client_for(world.claire)
+    path = reverse("episode_progress", args=[world.amy_episode.id])
+
+    def reads(table: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert claire.get(path).status_code == 200
+        return sum(f'FROM "{table}"' in q["sql"] for q in captured.captured_queries)
+
+    count = queries(claire, path)
+    assert reads("followup_measurement") == 1
+    assert reads("followup_redflagcheck") == 1
+    for n in range(3):
+        all_clear = dict.fromkeys(recheck_flags(), "no") | {"submission": str(uuid.uuid4())}
+        assert world.client_for(world.amy).post(reverse("recheck"), all_clear).status_code == 302
+        DiaryEntry.objects.get_or_create(
+            episode=world.amy_episode,
+            day=timezone.localdate() - timedelta(days=n + 1),
+            defaults={"pain": 3, "active_minutes": 20, "exercises": "all"}
+            | {"sitting_breaks": 2, "sleep": "good", "stress": 1},
+        )
+    same_count(claire, path, count, django_assert_num_queries)
+    assert RedFlagCheck.objects.filter(episode=world.amy_episode).count() == 3
