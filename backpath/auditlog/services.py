@@ -15,14 +15,37 @@ from backpath.auditlog.context import request_address, request_page
 from backpath.auditlog.models import AccessEntry, Action, Actor, Outcome
 
 # pg_advisory_xact_lock key: one writer at a time extends the chain (SQLite transactions
-# are IMMEDIATE in settings, which serialises writers already).
+# are IMMEDIATE in settings, which serialises writers already). The same number is in the
+# auditlog_chain_head function (migration 0004).
 _CHAIN_LOCK = 7513
+
+# A page read's entry, alone in its transaction, need not wait for the disk (_chain_head).
+# Refusals, prints and exports (seldom, and what an investigation looks for first) wait, as
+# does every write's entry, which commits with the write.
+_LAZY = Action.VIEW
 
 
 def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+
+
+def _chain_head(*, lazy_commit: bool) -> str | None:
+    """The newest entry's hash, read once this transaction holds the chain.
+
+    On PostgreSQL one round trip (the auditlog_chain_head function) takes the lock and then
+    reads the head with a fresh snapshot. ``lazy_commit`` makes the commit asynchronous: the
+    entry is written and chained at once, and on disk within a fraction of a second; only a
+    crash of the database server in that moment loses it, together with every entry after it,
+    so the chain stays whole (the WAL keeps commit order). A page read is then not held up by
+    a disk flush while it holds the chain's lock (docs/architecture.md, Performance)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT auditlog_chain_head(%s)", [lazy_commit])
+            row = cursor.fetchone()
+        return row[0] if row else None
+    return AccessEntry.objects.order_by("-id").values_list("hash", flat=True).first()
 
 
 def record(
@@ -40,10 +63,11 @@ def record(
     """Append one entry. ``detail`` defaults to the page the request is on.
 
     Inside a write's transaction the entry is part of it (no savepoint of its own: if the
-    entry fails, the write is not kept without it); alone, it is its own transaction."""
+    entry fails, the write is not kept without it) and commits as the write does; alone, it is
+    its own transaction, committed lazily if it records a page read (``_chain_head``)."""
+    alone = not connection.in_atomic_block
     with transaction.atomic(savepoint=False):
-        _lock_chain()
-        previous = AccessEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        previous = _chain_head(lazy_commit=alone and action == _LAZY and outcome == Outcome.OK)
         entry = AccessEntry(
             at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,

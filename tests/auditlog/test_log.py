@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -211,14 +212,99 @@ def test_cutting_off_the_newest_entries_shows_only_in_the_last_hash(db: None) ->
     assert result.last_hash == written[-2].hash
 
 
+# --- writers at once, and when a commit waits for the disk ----------------------------------
+
+WRITERS, EACH = 6, 12
+
+
+@only_postgres
+@pytest.mark.django_db(transaction=True)
+def test_entries_written_at_once_from_many_connections_keep_one_chain() -> None:
+    """Each writer waits for the chain, then links to what the writer before it committed: no
+    two entries share a previous hash, whatever the mix of reads (lazy) and writes."""
+    barrier = threading.Barrier(WRITERS)
+    failures: list[BaseException] = []
+
+    def write(writer: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for n in range(EACH):
+                action = Action.VIEW if (writer + n) % 2 else Action.CHANGE
+                record(actor=None, actor_label=f"w{writer}.{n}@x.example", action=action)
+        except BaseException as error:  # reported below, not lost in the thread
+            failures.append(error)
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert failures == []
+    result = verify()
+    assert result.broken is None
+    assert result.entries == WRITERS * EACH
+    previous = AccessEntry.objects.values_list("previous_hash", flat=True)
+    assert len(set(previous)) == WRITERS * EACH
+
+
+@only_postgres
+@pytest.mark.django_db(transaction=True)
+def test_only_a_page_reads_own_entry_commits_without_waiting_for_the_disk() -> None:
+    asked: list[bool] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if "auditlog_chain_head" in sql:
+            asked.append(params[0])
+        return execute(sql, params, many, context)
+
+    def entry(action: Action, outcome: Outcome = Outcome.OK) -> None:
+        record(actor=None, actor_label="a@x.example", action=action, outcome=outcome)
+
+    with connection.execute_wrapper(spy):
+        entry(Action.VIEW)  # a page read, alone: lazy
+        entry(Action.VIEW, Outcome.DENIED)  # a refusal waits
+        entry(Action.PRINT)
+        entry(Action.EXPORT)
+        entry(Action.CHANGE)
+        with transaction.atomic():  # a write's entry commits as the write does
+            entry(Action.VIEW)
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone()[0] == "on"
+
+    assert asked == [True, False, False, False, False, False]
+    assert verify().broken is None
+
+
+@only_postgres
+def test_the_chain_head_function_holds_the_lock_and_sets_only_this_transaction(
+    db: None,
+) -> None:
+    written = entries(2)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT auditlog_chain_head(true)")
+        assert cursor.fetchone()[0] == written[-1].hash
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 7513 "
+            "AND pid = pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 1
+
+
 # --- PostgreSQL: the database itself refuses -------------------------------------------------
 
 
-def test_the_trigger_migration_survives_the_drivers_parameter_interpolation() -> None:
-    """What the PostgreSQL run needs first: the trigger's SQL, as the migration hands it to the
-    driver, must survive DB-API 'pyformat' interpolation (psycopg reads any % as one), so that
-    this check runs on SQLite too."""
-    migration = importlib.import_module("backpath.auditlog.migrations.0002_append_only_trigger")
+@pytest.mark.parametrize("name", ["0002_append_only_trigger", "0004_chain_head_function"])
+def test_the_function_migrations_survive_the_drivers_parameter_interpolation(name: str) -> None:
+    """What the PostgreSQL run needs first: the functions' SQL, as the migration hands it to
+    the driver, must survive DB-API 'pyformat' interpolation (psycopg reads any % as one), so
+    that this check runs on SQLite too."""
+    migration = importlib.import_module(f"backpath.auditlog.migrations.{name}")
     sent: list[tuple[str, Any]] = []
 
     class Editor:
