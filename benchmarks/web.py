@@ -13,7 +13,9 @@ at 10, 1,000 and 10,000 patients per clinic, each against the framework floor in
 4. Four client threads request each target in turn, interleaved (each round runs every
    target once, its order rotating, so drift touches all alike), each request as a
    different user of the clinic's sample:
-   the floor (a patient: session, user, one indexed query, a small template); ``/me/``,
+   the floor (a patient: session, user, one indexed query, a small template), the floor
+   inside the app's layout and the layout with ten indexed reads (what the pages' ratios
+   are made of); ``/me/``,
    ``/me/today/``, ``/me/progress/``; the diary write (a POST, answered with a redirect);
    the clinician's dashboard, patient list and a name search (posted, as the page does).
 Reported per clinic size and target: requests per second, each as a ratio of the floor's
@@ -58,7 +60,10 @@ SIZES = (10, 1_000, 10_000)
 PATIENTS_PER_CLINIC = 24  # logged in per clinic (fewer in a smaller clinic)
 CLINICIANS_PER_CLINIC = 4
 HOST = "127.0.0.1"
-FLOOR_PATH = "/bench/floor/"  # served by benchmarks.web_app only
+FLOOR_PATH = "/bench/floor/"  # served by benchmarks.web_app only, as are the next two
+LAYOUT_PATH = "/bench/layout/"  # the floor inside the app's layout
+READS_PATH = "/bench/reads/"  # the layout floor with ten indexed reads
+READS = 10
 QUERIES_HEADER = "X-Bench-Queries"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -280,6 +285,8 @@ def _diary_form() -> dict[str, str]:
 def targets(sample: Sample) -> list[Target]:
     return [
         Target("floor (logged in)", "patients", FLOOR_PATH),
+        Target("floor + layout", "patients", LAYOUT_PATH),
+        Target(f"layout + {READS} reads", "patients", READS_PATH),
         Target("/me/", "patients", "/me/"),
         Target("/me/today/", "patients", "/me/today/"),
         Target("/me/progress/", "patients", "/me/progress/"),

@@ -3,6 +3,11 @@ middleware, plus two things the app itself never has.
 
 - The floor, ``/bench/floor/``: what every logged-in page costs at least with this
   framework on this server (the session, the user, one indexed query, a small template).
+- Two floors that take it apart: ``/bench/layout/`` draws the same paragraph inside the
+  app's own layout (``base.html``: the menu, the language switch, the footer), the least
+  any page of the app costs; ``/bench/reads/`` adds the indexed query nine times more, ten
+  reads in all, about what a patient page reads. Together they show what the pages'
+  ratios are made of.
 - An ``X-Bench-Queries`` header on every answer: the database queries the request ran,
   counted in the worker, so the figures need no second, slower counting request.
 
@@ -31,19 +36,43 @@ from django.urls import path  # noqa: E402
 
 from backpath.care.models import Patient  # noqa: E402
 from backpath.web import urls  # noqa: E402
-from benchmarks.web import FLOOR_PATH, QUERIES_HEADER  # noqa: E402
+from benchmarks.web import FLOOR_PATH, LAYOUT_PATH, QUERIES_HEADER, READS, READS_PATH  # noqa: E402
 
 _template = engines["django"].from_string("<!doctype html><title>floor</title><p>{{ name }}</p>")
+# The menu's "Today" link is told, as the patient pages tell it (no query for it).
+_layout = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}<p>{{ name }}</p>{% endblock %}'
+)
+
+
+def _first_name(request: HttpRequest) -> dict[str, Any] | None:
+    clinic_id = getattr(request.user, "clinic_id", None)
+    return Patient.objects.filter(clinic_id=clinic_id).values("last_name").first()
 
 
 @login_required
 def floor(request: HttpRequest) -> HttpResponse:
-    clinic_id = getattr(request.user, "clinic_id", None)
-    found = Patient.objects.filter(clinic_id=clinic_id).values("last_name").first()
-    return HttpResponse(_template.render({"name": found}, request))
+    return HttpResponse(_template.render({"name": _first_name(request)}, request))
 
 
-urlpatterns = [path(FLOOR_PATH.strip("/") + "/", floor), *urls.urlpatterns]
+@login_required
+def layout(request: HttpRequest) -> HttpResponse:
+    context = {"name": _first_name(request), "has_program": False}
+    return HttpResponse(_layout.render(context, request))
+
+
+@login_required
+def reads(request: HttpRequest) -> HttpResponse:
+    names = [_first_name(request) for _read in range(READS)]
+    return HttpResponse(_layout.render({"name": names[-1], "has_program": False}, request))
+
+
+urlpatterns = [
+    path(FLOOR_PATH.lstrip("/"), floor),
+    path(LAYOUT_PATH.lstrip("/"), layout),
+    path(READS_PATH.lstrip("/"), reads),
+    *urls.urlpatterns,
+]
 settings.ROOT_URLCONF = __name__
 
 _django = WSGIHandler()

@@ -36,6 +36,8 @@ def test_the_web_benchmark_logs_in_and_measures_every_page() -> None:
     rows = {m["page"]: m for line in done.stdout.splitlines() if (m := ROW.match(line))}
     assert list(rows) == [
         "floor (logged in)",
+        "floor + layout",
+        "layout + 10 reads",
         "/me/",
         "/me/today/",
         "/me/progress/",
@@ -48,4 +50,7 @@ def test_the_web_benchmark_logs_in_and_measures_every_page() -> None:
     assert all(float(row["rate"]) > 0 for row in rows.values())
     # The query header is the worker's own count: the floor's session, user and one query.
     assert int(rows["floor (logged in)"]["queries"]) == 3
+    assert int(rows["floor + layout"]["queries"]) == 3  # the layout itself reads nothing
+    assert int(rows["layout + 10 reads"]["queries"]) == 12
+    # Six statements (tests/web/test_queries.py), and here SQLite's BEGIN IMMEDIATE.
     assert int(rows["diary write (POST)"]["queries"]) <= 7

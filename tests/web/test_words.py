@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -355,3 +355,34 @@ def test_a_flash_message_is_a_list_inside_a_status_region(world: World) -> None:
     assert len(lists) == 1
     assert lists[0].get("role") is None
     assert [li.tag for li in lists[0]] == ["li"]
+
+
+# --- short dates in lists -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_short_date_says_what_djangos_date_filter_says_in_each_language(language: str) -> None:
+    from backpath.web.templatetags.backpath import short_date
+
+    days = [date(1931, 2, 28), date(1970, 1, 2), date(2026, 12, 31)]
+    # 23:30 UTC on 31 December is already 1 January in Amsterdam: the local day is shown.
+    late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    with translation.override(language):
+        for day in days:
+            assert short_date(day) == date_format(day, "SHORT_DATE_FORMAT")
+        assert short_date(late) == date_format(timezone.localtime(late), "SHORT_DATE_FORMAT")
+        assert short_date(late) == date_format(date(2027, 1, 1), "SHORT_DATE_FORMAT")
+        assert short_date(None) == short_date("") == ""
+
+
+def test_short_date_is_kept_per_language_not_shared_between_them() -> None:
+    from backpath.web.templatetags.backpath import short_date
+
+    day = date(1970, 1, 2)
+    with translation.override("nl"):
+        dutch = short_date(day)
+    with translation.override("en"):
+        english = short_date(day)
+    assert dutch != english
+    with translation.override("nl"):
+        assert short_date(day) == dutch
