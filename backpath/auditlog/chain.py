@@ -16,9 +16,26 @@ from dataclasses import dataclass
 GENESIS = "0" * 64
 
 
+def _document(previous: str, fields: Mapping[str, str]) -> str:
+    # ASCII: json.dumps escapes every other character (ensure_ascii).
+    return json.dumps({"previous": previous, **fields}, sort_keys=True, separators=(",", ":"))
+
+
 def entry_hash(previous: str, fields: Mapping[str, str]) -> str:
-    document = json.dumps({"previous": previous, **fields}, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(document.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_document(previous, fields).encode("utf-8")).hexdigest()
+
+
+_EMPTY_PREVIOUS = '"previous":""'
+
+
+def hash_parts(fields: Mapping[str, str]) -> tuple[str, str]:
+    """The entry's document split where the previous hash goes, for a database that links
+    the entry under its own lock: the SHA-256 of ``before + previous + after`` is
+    ``entry_hash(previous, fields)``. The key's own ``"previous":""`` occurs once in the
+    document, since a quote inside a value is escaped."""
+    document = _document("", fields)
+    at = document.index(_EMPTY_PREVIOUS) + len(_EMPTY_PREVIOUS) - 1
+    return document[:at], document[at:]
 
 
 @dataclass(frozen=True, slots=True)

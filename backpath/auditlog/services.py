@@ -6,11 +6,15 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any, cast
 
 from django.db import connection, models, transaction
+from django.db.models import Field
+from django.db.models.signals import post_save
 from django.utils import timezone
 
-from backpath.auditlog.chain import GENESIS, Break, Link, entry_hash, first_break
+from backpath.auditlog.chain import GENESIS, Break, Link, entry_hash, first_break, hash_parts
 from backpath.auditlog.context import request_address, request_page
 from backpath.auditlog.models import AccessEntry, Action, Actor, Outcome
 
@@ -19,7 +23,7 @@ from backpath.auditlog.models import AccessEntry, Action, Actor, Outcome
 # auditlog_chain_head function (migration 0004).
 _CHAIN_LOCK = 7513
 
-# A page read's entry, alone in its transaction, need not wait for the disk (_chain_head).
+# A page read's entry, alone in its transaction, need not wait for the disk (_append).
 # Refusals, prints and exports (seldom, and what an investigation looks for first) wait, as
 # does every write's entry, which commits with the write.
 _LAZY = Action.VIEW
@@ -29,23 +33,6 @@ def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-
-
-def _chain_head(*, lazy_commit: bool) -> str | None:
-    """The newest entry's hash, read once this transaction holds the chain.
-
-    On PostgreSQL one round trip (the auditlog_chain_head function) takes the lock and then
-    reads the head with a fresh snapshot. ``lazy_commit`` makes the commit asynchronous: the
-    entry is written and chained at once, and on disk within a fraction of a second; only a
-    crash of the database server in that moment loses it, together with every entry after it,
-    so the chain stays whole (the WAL keeps commit order). A page read is then not held up by
-    a disk flush while it holds the chain's lock (docs/architecture.md, Performance)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT auditlog_chain_head(%s)", [lazy_commit])
-            row = cursor.fetchone()
-        return row[0] if row else None
-    return AccessEntry.objects.order_by("-id").values_list("hash", flat=True).first()
 
 
 def record(
@@ -64,28 +51,83 @@ def record(
 
     Inside a write's transaction the entry is part of it (no savepoint of its own: if the
     entry fails, the write is not kept without it) and commits as the write does; alone, it is
-    its own transaction, committed lazily if it records a page read (``_chain_head``)."""
-    alone = not connection.in_atomic_block
-    with transaction.atomic(savepoint=False):
-        previous = _chain_head(lazy_commit=alone and action == _LAZY and outcome == Outcome.OK)
-        entry = AccessEntry(
-            at=timezone.now(),
-            actor_id=actor.pk if actor is not None else None,
-            actor_label=(actor.email if actor is not None else actor_label)[:254],
-            role=(actor.role if actor is not None else "") or "",
-            clinic_id=clinic_id if clinic_id is not None else (actor.clinic_id if actor else None),
-            patient_id=patient_id,
-            object_type=object_type,
-            object_id=str(object_id or "")[:64],
-            action=action.value,
-            detail=(detail or request_page())[:80],
-            outcome=outcome.value,
-            address=request_address(),
-            previous_hash=previous or GENESIS,
-        )
+    its own transaction, committed lazily if it records a page read (``_append``)."""
+    entry = AccessEntry(
+        at=timezone.now(),
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=(actor.email if actor is not None else actor_label)[:254],
+        role=(actor.role if actor is not None else "") or "",
+        clinic_id=clinic_id if clinic_id is not None else (actor.clinic_id if actor else None),
+        patient_id=patient_id,
+        object_type=object_type,
+        object_id=str(object_id or "")[:64],
+        action=action.value,
+        detail=(detail or request_page())[:80],
+        outcome=outcome.value,
+        address=request_address(),
+    )
+    if connection.vendor == "postgresql":
+        alone = not connection.in_atomic_block
+        _append(entry, lazy_commit=alone and action == _LAZY and outcome == Outcome.OK)
+        return entry
+    with transaction.atomic(savepoint=False):  # IMMEDIATE: the chain is this writer's
+        previous = AccessEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry.previous_hash = previous or GENESIS
         entry.hash = entry_hash(entry.previous_hash, entry.chained_fields())
         entry.save(force_insert=True)
     return entry
+
+
+def _append(entry: AccessEntry, *, lazy_commit: bool) -> None:
+    """PostgreSQL: link and insert the entry in one statement, which is its own transaction
+    when the entry is alone (one round trip, and the chain's lock held only that long).
+
+    ``auditlog_chain_head`` takes the chain's lock and then reads the newest hash with a fresh
+    snapshot (migration auditlog 0004); the database hashes the entry's document around it
+    (``chain.hash_parts``), so the stored hash is ``entry_hash``'s and the verifier is the same.
+    ``lazy_commit`` makes the commit asynchronous: the entry is written and chained at once
+    and on disk within a fraction of a second; only a crash of the database server in that
+    moment loses it, with every entry after it, so the chain stays whole (the WAL keeps commit
+    order). A page read then does not wait for a disk flush (docs/architecture.md)."""
+    fields = _inserted_fields()
+    before, after = hash_parts(entry.chained_fields())
+    values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_append_sql(), [lazy_commit, GENESIS, *values, before, after])
+        entry.id, entry.previous_hash, entry.hash = cursor.fetchone()
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    # What save() would have told its receivers (the quality summaries watch for reports).
+    post_save.send(
+        sender=AccessEntry,
+        instance=entry,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=connection.alias,
+    )
+
+
+def _inserted_fields() -> list[Field[Any, Any]]:
+    """The columns an entry is inserted with besides its link (the id is the database's)."""
+    linked = {"id", "previous_hash", "hash"}
+    return [field for field in AccessEntry._meta.concrete_fields if field.attname not in linked]
+
+
+@cache
+def _append_sql() -> str:
+    quote = connection.ops.quote_name
+    fields = _inserted_fields()
+    columns = ", ".join(quote(cast(str, field.column)) for field in fields)  # all concrete
+    # Typed: in INSERT … SELECT a bare literal would be text, which inet and uuid refuse.
+    values = ", ".join(f"CAST(%s AS {field.db_type(connection)})" for field in fields)
+    return (
+        "WITH head AS (SELECT coalesce(auditlog_chain_head(%s), %s) AS previous) "
+        f"INSERT INTO {quote(AccessEntry._meta.db_table)} ({columns}, previous_hash, hash) "
+        f"SELECT {values}, previous, "
+        "encode(sha256(convert_to(%s || previous || %s, 'UTF8')), 'hex') FROM head "
+        "RETURNING id, previous_hash, hash"
+    )
 
 
 def _links() -> Iterator[Link]:

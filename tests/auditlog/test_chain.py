@@ -7,13 +7,14 @@ that entry and deleting one breaks the next one's link.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping, Sequence
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backpath.auditlog.chain import GENESIS, Link, entry_hash, first_break
+from backpath.auditlog.chain import GENESIS, Link, entry_hash, first_break, hash_parts
 
 # The fields AccessEntry.chained_fields() hands to the chain.
 FIELDS = (
@@ -209,3 +210,33 @@ def test_deleting_any_entry_but_the_last_is_found_at_the_one_after_it(
 
     assert broken is not None
     assert broken.id == after
+
+
+# --- the document split for the database -----------------------------------------------------
+
+HEX = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
+
+
+@given(
+    previous=HEX,
+    values=st.lists(st.text(), min_size=len(FIELDS), max_size=len(FIELDS)),
+)
+@settings(max_examples=300)
+def test_the_split_document_hashes_as_entry_hash_whatever_the_fields_hold(
+    previous: str, values: list[str]
+) -> None:
+    """Quotes, backslashes, non-ASCII and even the text '"previous":""' in a field: the
+    database's sha256(before || previous || after) is the chain's own hash."""
+    document = dict(zip(FIELDS, values, strict=True))
+    before, after = hash_parts(document)
+
+    assert (before + after).isascii()  # the same bytes in Python and in PostgreSQL
+    joined = (before + previous + after).encode()
+    assert hashlib.sha256(joined).hexdigest() == entry_hash(previous, document)
+
+
+def test_the_split_holds_when_a_field_looks_like_the_previous_key() -> None:
+    document = fields(1) | {"actor_label": '"previous":""', "detail": '","previous":"x'}
+    before, after = hash_parts(document)
+    joined = (before + GENESIS + after).encode()
+    assert hashlib.sha256(joined).hexdigest() == entry_hash(GENESIS, document)

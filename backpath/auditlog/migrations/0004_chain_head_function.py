@@ -1,12 +1,13 @@
-"""On PostgreSQL, one round trip takes the chain's lock and reads its head.
+"""On PostgreSQL, the chain's lock and head inside the statement that inserts an entry.
 
 ``auditlog_chain_head(lazy_commit)`` waits for the chain's transaction-level advisory lock,
 then reads the newest entry's hash. The read is a statement of its own inside a VOLATILE
 function, so it takes a fresh snapshot after the lock is granted and sees the entry that the
 writer before it committed (PostgreSQL: "Function Volatility Categories"). With
 ``lazy_commit`` it also makes this transaction's commit asynchronous (``synchronous_commit``
-off until the transaction ends): ``auditlog.services.record`` asks for that only for a read
-entry that is a transaction of its own, never for a write's. Why that is safe is in
+off until the transaction ends): ``auditlog.services._append`` calls it in the same
+statement as its INSERT, and asks for that only for a read entry that is a transaction of
+its own, never for a write's. Why that is safe is in
 ``docs/architecture.md`` (Performance)."""
 
 from django.db import migrations
