@@ -282,6 +282,21 @@ def test_only_a_page_reads_own_entry_commits_without_waiting_for_the_disk() -> N
     assert verify().broken is None
 
 
+def test_an_entry_with_quotes_and_non_ascii_text_verifies(db: None) -> None:
+    """On PostgreSQL the database hashes the entry; its bytes must be Python's."""
+    entry = record(
+        actor=None,
+        actor_label='zoë "o\'brien"@x.example',
+        action=Action.VIEW,
+        detail='Überweisung \\ "previous":""',
+        object_id="ü-1",
+    )
+    stored = AccessEntry.objects.get(pk=entry.pk)
+
+    assert stored.hash == entry.hash
+    assert verify().broken is None
+
+
 @postgres_chain
 def test_the_chain_head_function_holds_the_lock_and_sets_only_this_transaction(
     db: None,
