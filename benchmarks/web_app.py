@@ -39,7 +39,6 @@ from backpath.web import urls  # noqa: E402
 from benchmarks.web import FLOOR_PATH, LAYOUT_PATH, QUERIES_HEADER, READS, READS_PATH  # noqa: E402
 
 _template = engines["django"].from_string("<!doctype html><title>floor</title><p>{{ name }}</p>")
-# The menu's "Today" link is told, as the patient pages tell it (no query for it).
 _layout = engines["django"].from_string(
     '{% extends "base.html" %}{% block content %}<p>{{ name }}</p>{% endblock %}'
 )
@@ -57,6 +56,7 @@ def floor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def layout(request: HttpRequest) -> HttpResponse:
+    # The menu's "Today" link is told, as the patient pages tell it (no query for it).
     context = {"name": _first_name(request), "has_program": False}
     return HttpResponse(_layout.render(context, request))
 

@@ -108,10 +108,11 @@ def _append(entry: AccessEntry, *, lazy_commit: bool) -> None:
     )
 
 
-def _inserted_fields() -> list[Field[Any, Any]]:
+@cache
+def _inserted_fields() -> tuple[Field[Any, Any], ...]:
     """The columns an entry is inserted with besides its link (the id is the database's)."""
     linked = {"id", "previous_hash", "hash"}
-    return [field for field in AccessEntry._meta.concrete_fields if field.attname not in linked]
+    return tuple(f for f in AccessEntry._meta.concrete_fields if f.attname not in linked)
 
 
 @cache
