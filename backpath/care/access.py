@@ -44,9 +44,14 @@ def episodes_for(user: User) -> QuerySet[Episode]:
     return Episode.objects.none()
 
 
-def latest_episode(user: User) -> Episode | None:
-    """A patient's own latest episode, unlogged: for jobs that show it to no one (reminders)."""
-    return episodes_for(user).select_related("patient", "intake").order_by("-opened_at").first()
+def latest_episode(user: User, *, with_intake: bool = False) -> Episode | None:
+    """A patient's own latest episode, unlogged: for jobs that show it to no one (reminders).
+    The episode's own row, and its intake where the page uses it (``with_intake``): the
+    portal's pages show neither the patient's details nor the intake, except the progress
+    chart (the intake's scores are its first point); the few that touch one otherwise (an
+    urgent intake's advice, the booklet's name) read it when they do."""
+    latest = episodes_for(user).order_by("-opened_at")
+    return (latest.select_related("intake") if with_intake else latest).first()
 
 
 def episode_to_write(user: User) -> Episode | None:
@@ -56,9 +61,11 @@ def episode_to_write(user: User) -> Episode | None:
     return latest.only("id", "patient_id", "clinic_id").first()
 
 
-def current_episode(user: User, *, action: Action = Action.VIEW) -> Episode | None:
+def current_episode(
+    user: User, *, action: Action = Action.VIEW, with_intake: bool = False
+) -> Episode | None:
     """A patient's own latest episode: what their portal pages show (no id in the URL)."""
-    episode = latest_episode(user)
+    episode = latest_episode(user, with_intake=with_intake)
     if episode is not None:
         _log(user, episode.patient_id, "episode", episode.id, action)
     return episode

@@ -85,12 +85,11 @@ def between_visits_of(episodes: Iterable[Episode], today: date) -> dict[uuid.UUI
         .only("id", "episode_id", "created_at")
         .order_by()
     }
-    diary = {
-        entry.episode_id: entry
-        for entry in DiaryEntry.objects.filter(episode_id__in=ids, day=today)
-        .only("id", "episode_id", "day")
+    diary = set(
+        DiaryEntry.objects.filter(episode_id__in=ids, day=today)
+        .values_list("episode_id", flat=True)
         .order_by()
-    }
+    )
     states = {}
     for episode_id, episode in by_id.items():
         plan = plans.get(episode_id)
@@ -105,7 +104,7 @@ def between_visits_of(episodes: Iterable[Episode], today: date) -> dict[uuid.UUI
             occasions=found,
             measured=measured[episode_id],
             last_check=last_check.get(episode_id),
-            diary_today=diary.get(episode_id),
+            diary_today=episode_id in diary,
         )
     return states
 

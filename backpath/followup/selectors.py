@@ -14,7 +14,7 @@ from backpath.care import selectors as care_selectors
 from backpath.care.models import Episode, EpisodeStatus, PlanVersion
 from backpath.care.questionnaires import askable
 from backpath.clinical.followup import Occasion, due_occasions, occasions, recheck_due_on
-from backpath.followup.models import Alert, DiaryEntry, Measurement, RedFlagCheck
+from backpath.followup.models import Alert, Measurement, RedFlagCheck
 from backpath.interchange import plan_from_record
 
 
@@ -28,7 +28,7 @@ class BetweenVisits:
     occasions: list[Occasion]
     measured: dict[str, Measurement]
     last_check: RedFlagCheck | None
-    diary_today: DiaryEntry | None
+    diary_today: bool  # the patient filled in today's diary
 
     @property
     def due(self) -> list[Occasion]:
@@ -75,7 +75,8 @@ def between_visits(
     evaluations = plan_from_record(plan.plan).evaluations if plan else ()
     found = _asked(occasions(evaluations, discharged)) if plan else []
     if measurements is None:
-        measurements = list(episode.measurements.all())
+        # Which occasions are done (and when) is all this needs: not the answers or scores.
+        measurements = list(episode.measurements.only("id", "episode_id", "occasion", "created_at"))
     if rechecks is None:
         last_check = episode.rechecks.order_by("-created_at").first()
     else:
@@ -87,7 +88,7 @@ def between_visits(
         occasions=found,
         measured={m.occasion: m for m in measurements},
         last_check=last_check,
-        diary_today=episode.diary.filter(day=today).first(),
+        diary_today=episode.diary.filter(day=today).exists(),
     )
 
 

@@ -213,7 +213,8 @@ def _charts(
 
 @patient_required
 def portal_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _user, episode = _patient(request)
+    # The intake's scores are the charts' first point.
+    episode = current_episode(request.user, with_intake=True)
     if episode is None:
         return _no_episode(request, _("My progress"))
     context = _charts(episode, width=PHONE_WIDTH)

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, Protocol
 
-from django.db.models import Q, Subquery, Sum
+from django.db.models import F, Subquery, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from backpath.accounts.models import User
@@ -335,7 +336,7 @@ class BetweenVisitsState(Protocol):
     above this one) tells the overview: the page that combines both passes it in."""
 
     @property
-    def diary_today(self) -> object | None: ...
+    def diary_today(self) -> bool: ...
 
     @property
     def recheck_is_due(self) -> bool: ...
@@ -460,11 +461,11 @@ class TodayOverview:
 
     @property
     def diary_due(self) -> bool:
-        return self.diary_applies and self.visits is not None and self.visits.diary_today is None
+        return self.diary_applies and self.visits is not None and not self.visits.diary_today
 
     @property
     def diary_done(self) -> bool:
-        return self.diary_applies and self.visits is not None and bool(self.visits.diary_today)
+        return self.diary_applies and self.visits is not None and self.visits.diary_today
 
     @property
     def recheck_due(self) -> bool:
@@ -520,22 +521,22 @@ def today_overview(
     if current is None:
         return TodayOverview(day, None, (), None, (), visits, diary_applies)
     exercise_of = {item.pk: item.exercise_id for p in programs for item in p.items.all()}
-    # This week's logs, and every earlier log with a pain score: the last one before today is
-    # what a rise is measured against.
-    logs = ExerciseLog.objects.filter(item__program__episode_id=episode.pk, day__lte=day).filter(
-        Q(day__gte=monday) | Q(pain__isnull=False)
-    )
+    # This week's logs: what is done, and today's.
     done_days: dict[str, set[date]] = defaultdict(set)
     today_log: dict[object, ExerciseLog] = {}
-    pain_before: dict[str, int] = {}
-    for log in logs.order_by("day", "logged_at"):
-        exercise_id = exercise_of[log.item_id]
-        if log.day < day and log.pain is not None:
-            pain_before[exercise_id] = log.pain
-        if log.day >= monday and log.done:
-            done_days[exercise_id].add(log.day)
+    week = ExerciseLog.objects.filter(
+        item__program__episode_id=episode.pk, day__gte=monday, day__lte=day
+    )
+    for log in week.order_by("day", "logged_at"):
+        if log.done:
+            done_days[exercise_of[log.item_id]].add(log.day)
         if log.day == day:
             today_log[log.item_id] = log
+    # A pain score logged today is measured against the exercise's last score before it:
+    # read only then, and only that one per exercise (the rows stay a handful, however long
+    # the episode runs).
+    scored_today = {exercise_of[log.item_id] for log in today_log.values() if log.pain is not None}
+    pain_before = _pain_before(episode, day, scored_today) if scored_today else {}
 
     rows: list[ExerciseToday] = []
     opened = False
@@ -589,6 +590,28 @@ def today_overview(
         visits=visits,
         diary_applies=diary_applies,
     )
+
+
+def _pain_before(episode: Episode, day: date, exercise_ids: set[str]) -> dict[str, int]:
+    """Per exercise of ``exercise_ids``, the pain of its last scored log before ``day`` in the
+    episode (in any program version): the newest scored log of each, by a window over them."""
+    newest_first = Window(
+        RowNumber(),
+        partition_by=F("item__exercise_id"),
+        order_by=(F("day").desc(), F("logged_at").desc()),
+    )
+    last = (
+        ExerciseLog.objects.filter(
+            item__program__episode_id=episode.pk,
+            item__exercise_id__in=exercise_ids,
+            day__lt=day,
+            pain__isnull=False,
+        )
+        .annotate(newest=newest_first)
+        .filter(newest=1)
+        .values_list("item__exercise_id", "pain")
+    )
+    return {exercise_id: pain for exercise_id, pain in last if pain is not None}
 
 
 def _quota_today(quota: Quota | None, day: date) -> QuotaToday | None:

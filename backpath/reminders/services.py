@@ -280,7 +280,7 @@ def outstanding(state: BetweenVisits, *, exercises: bool) -> Outstanding:
         return Outstanding(questionnaires=questionnaires)
     return Outstanding(
         exercises=exercises,
-        diary=state.plan is not None and state.diary_today is None,
+        diary=state.plan is not None and not state.diary_today,
         recheck=state.recheck_is_due,
         questionnaires=questionnaires,
     )

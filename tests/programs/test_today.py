@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db.models.signals import post_init
 from django.test import Client
 from django.urls import path, reverse
 from django.utils import timezone, translation
@@ -390,7 +391,9 @@ def test_today_answers_in_fixed_queries_whatever_the_exercises_and_logs(
     world: World, amy: Client, django_assert_num_queries: AssertQueries
 ) -> None:
     quota = GradedQuota.from_baseline("walking", "minutes", 60, 150, 6)
-    publish(world, [("bridge", SETS, 7)], quota=quota)
+    first = publish(world, [("bridge", SETS, 7)], quota=quota)
+    # A pain score today: the page then reads the last score before it too (one query).
+    log(amy, first, "bridge", done="yes", pain="3")
     count = queries(amy, reverse("today"))
 
     program = publish(
@@ -414,6 +417,34 @@ def test_today_answers_in_fixed_queries_whatever_the_exercises_and_logs(
 
     same_count(amy, reverse("today"), count, django_assert_num_queries)
     assert len(overview_of(amy.get(reverse("today"))).exercises) == 4
+
+
+def test_today_reads_only_this_weeks_logs_and_the_last_score_before_today(
+    world: World, amy: Client
+) -> None:
+    """However long the episode runs, the page reads a week of logs and, for an exercise
+    scored today, its one last score before: the rise is measured against that one."""
+    program = publish(world, [("bridge", SETS, 7), ("plank", HOLD, 7)])
+    today = timezone.localdate()
+    for days_ago in range(1, 60):
+        log_on(program, "bridge", today - timedelta(days=days_ago), pain=5 if days_ago == 40 else 2)
+        log_on(program, "plank", today - timedelta(days=days_ago), pain=1)
+    log(amy, program, "bridge", done="yes", pain="4")
+
+    made: list[ExerciseLog] = []
+
+    def count(sender: type[ExerciseLog], instance: ExerciseLog, **kwargs: Any) -> None:
+        made.append(instance)
+
+    post_init.connect(count, sender=ExerciseLog)
+    try:
+        overview = overview_of(amy.get(reverse("today")))
+    finally:
+        post_init.disconnect(count, sender=ExerciseLog)
+    monday = today - timedelta(days=today.weekday())
+    assert made and all(monday <= log.day <= today for log in made)  # not 118 earlier ones
+    bridge = next(row for row in overview.exercises if row.item.exercise_id == "bridge")
+    assert bridge.offer is not None and bridge.offer.before == 2  # yesterday's, not day 40's
 
 
 def test_the_picture_holds_as_long_as_the_program_says_and_can_be_stopped(
