@@ -78,7 +78,8 @@ def main_nav(context: template.Context) -> str:
     )
 
 
-@lru_cache(maxsize=256)
+# Every (role, page, language, ...) there is fits: some 500 of the app's pages and roles.
+@lru_cache(maxsize=1024)
 def _main_nav(
     language: str | None,
     prefix: str,
