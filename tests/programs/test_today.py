@@ -442,9 +442,11 @@ def test_today_reads_only_this_weeks_logs_and_the_last_score_before_today(
     finally:
         post_init.disconnect(count, sender=ExerciseLog)
     monday = today - timedelta(days=today.weekday())
-    assert made and all(monday <= log.day <= today for log in made)  # not 118 earlier ones
+    assert made
+    assert all(monday <= log.day <= today for log in made)  # not the 118 earlier ones
     bridge = next(row for row in overview.exercises if row.item.exercise_id == "bridge")
-    assert bridge.offer is not None and bridge.offer.before == 2  # yesterday's, not day 40's
+    assert bridge.offer is not None
+    assert bridge.offer.before == 2  # yesterday's score, not day 40's
 
 
 def test_the_picture_holds_as_long_as_the_program_says_and_can_be_stopped(
