@@ -48,8 +48,11 @@ def test_the_menu_speaks_the_users_language(world: World) -> None:
 
 
 def test_today_shows_once_the_patient_has_a_program(world: World) -> None:
+    """On the pages that know whether there is a program (the home) and on those that leave
+    it to the menu (the diary, learning)."""
     amy = world.client_for(speaking(world.amy, "en"))
-    assert "Today" not in menu(amy, reverse("portal_home"))
+    pages = [reverse("portal_home"), reverse("diary"), reverse("learn")]
+    assert not any("Today" in menu(amy, page) for page in pages)
     services.program_publish(
         actor=world.claire,
         episode=world.amy_episode,
@@ -59,7 +62,7 @@ def test_today_shows_once_the_patient_has_a_program(world: World) -> None:
         reason="",
         submission=None,
     )
-    assert "Today" in menu(amy, reverse("portal_home"))
+    assert all("Today" in menu(amy, page) for page in pages)
 
 
 def test_only_the_clinic_admin_sees_the_clinics_settings(world: World) -> None:

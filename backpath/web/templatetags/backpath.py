@@ -68,13 +68,19 @@ def main_nav(context: template.Context) -> str:
     if user is None or not user.is_authenticated:
         return ""
     match = getattr(context.get("request"), "resolver_match", None)
+    role = "clinician" if user.is_clinician else "patient" if user.is_patient else ""
+    # A page that knows says so; otherwise the context processor's callable asks (a query),
+    # only for a patient's menu, as the template did.
+    has_program = context.get("has_program") if role == "patient" else False
+    if callable(has_program):
+        has_program = has_program()
     return _main_nav(
         get_language(),
         get_script_prefix(),  # the links' prefix, should a server mount the app below /
-        "clinician" if user.is_clinician else "patient" if user.is_patient else "",
+        role,
         user.is_clinic_admin,
         match.url_name if match is not None else None,
-        bool(context.get("has_program")),
+        bool(has_program),
     )
 
 
