@@ -19,7 +19,8 @@ at 10, 1,000 and 10,000 patients per clinic, each against the framework floor in
    ``/me/today/``, ``/me/progress/``; the diary write (a POST, answered with a redirect);
    the clinician's dashboard, patient list and a name search (posted, as the page does).
 Reported per clinic size and target: requests per second, each as a ratio of the floor's
-in the same run (the issue's measure), the 50th/95th/99th percentile latency in ms, the
+in the same run (the issue's measure) and of "layout + 10 reads" (an app page that reads
+about as often as a patient's), the 50th/95th/99th percentile latency in ms, the
 database queries per request (the median of the header), and the answer's size.
 
 The job figures (time per 1,000 patients, projected to 100,000) are ``benchmarks.jobs``,
@@ -376,17 +377,19 @@ def _percentile(values: list[float], p: int) -> float:
 
 
 def report(size: int, figures: dict[str, Measured]) -> list[str]:
-    floor = figures["floor (logged in)"]
-    floor_rate = len(floor.latencies) / floor.seconds
+    """A row per target: its rate as a ratio of the floor's (the issue's measure) and of
+    "layout + 10 reads" (a page of the app that reads about as often as a patient's)."""
+    rates = {label: len(m.latencies) / m.seconds for label, m in figures.items()}
+    floor_rate, reads_rate = rates["floor (logged in)"], rates[f"layout + {READS} reads"]
     lines = [
         f"clinic of {size:,} patients",
-        f"  {'page':<20} {'req/s':>7} {'x floor':>7} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'queries':>7} {'bytes':>8}",
+        f"  {'page':<20} {'req/s':>7} {'x floor':>7} {'x reads':>7} {'p50 ms':>7} "
+        f"{'p95 ms':>7} {'p99 ms':>7} {'queries':>7} {'bytes':>8}",
     ]
     for label, m in figures.items():
-        rate = len(m.latencies) / m.seconds
+        rate = rates[label]
         lines.append(
-            f"  {label:<20} {rate:>7.1f} {rate / floor_rate:>7.2f} "
+            f"  {label:<20} {rate:>7.1f} {rate / floor_rate:>7.2f} {rate / reads_rate:>7.2f} "
             f"{_percentile(m.latencies, 50):>7.1f} {_percentile(m.latencies, 95):>7.1f} "
             f"{_percentile(m.latencies, 99):>7.1f} {statistics.median(m.queries):>7.0f} "
             f"{m.size:>8,}"

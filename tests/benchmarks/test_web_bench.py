@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# A report row: page, req/s, x floor, p50, p95, p99, queries, bytes.
+# A report row: page, req/s, x floor, x reads, p50, p95, p99, queries, bytes.
 ROW = re.compile(
-    r"^  (?P<page>.+?)\s+(?P<rate>[\d.]+)\s+(?P<ratio>[\d.]+)(?:\s+[\d.]+){3}"
-    r"\s+(?P<queries>\d+)\s+[\d,]+$"
+    r"^  (?P<page>.+?)\s+(?P<rate>[\d.]+)\s+(?P<ratio>[\d.]+)\s+(?P<reads>[\d.]+)"
+    r"(?:\s+[\d.]+){3}\s+(?P<queries>\d+)\s+[\d,]+$"
 )
 
 
@@ -47,6 +47,7 @@ def test_the_web_benchmark_logs_in_and_measures_every_page() -> None:
         "patient search",
     ]
     assert float(rows["floor (logged in)"]["ratio"]) == 1.0
+    assert float(rows["layout + 10 reads"]["reads"]) == 1.0
     assert all(float(row["rate"]) > 0 for row in rows.values())
     # The query header is the worker's own count: the floor's session, user and one query.
     assert int(rows["floor (logged in)"]["queries"]) == 3
