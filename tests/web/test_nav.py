@@ -7,10 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from backpath.accounts.models import User
-from backpath.exercises.library import Dosage
-from backpath.programs import services
 from tests.pages import parse
 from tests.personas import World
+from tests.programs.clinic_exercise_helpers import publish
 
 
 def menu(client: Client, path: str) -> dict[str, bool]:
@@ -53,15 +52,7 @@ def test_today_shows_once_the_patient_has_a_program(world: World) -> None:
     amy = world.client_for(speaking(world.amy, "en"))
     pages = [reverse("portal_home"), reverse("diary"), reverse("learn")]
     assert not any("Today" in menu(amy, page) for page in pages)
-    services.program_publish(
-        actor=world.claire,
-        episode=world.amy_episode,
-        items=[services.ItemDraft("bridge", Dosage(sets=2, reps=10), 7)],
-        quota=None,
-        note="",
-        reason="",
-        submission=None,
-    )
+    publish(world, "bridge")
     assert all("Today" in menu(amy, page) for page in pages)
 
 
