@@ -198,6 +198,18 @@ class EntryForm(DayOfEntry):
     submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
+# The answers an exercise's log takes. The card on Today draws its own options from these,
+# with the day's saved answers selected: a correction posts them again, not blanks.
+PAIN_SCALE = range(11)
+DIFFICULTY = (
+    (1, _("1 very easy")),
+    (2, _("2 easy")),
+    (3, _("3 just right")),
+    (4, _("4 hard")),
+    (5, _("5 too hard")),
+)
+
+
 class LogForm(EntryForm):
     item = forms.UUIDField(widget=forms.HiddenInput)
     done = forms.TypedChoiceField(
@@ -207,21 +219,14 @@ class LogForm(EntryForm):
     )
     pain = forms.TypedChoiceField(
         label=_("Pain during or after (0-10)"),
-        choices=[("", "-"), *((str(n), str(n)) for n in range(11))],
+        choices=[("", "-"), *((str(n), str(n)) for n in PAIN_SCALE)],
         coerce=int,
         empty_value=None,
         required=False,
     )
     difficulty = forms.TypedChoiceField(
         label=_("How hard was it?"),
-        choices=[
-            ("", "-"),
-            ("1", _("1 very easy")),
-            ("2", _("2 easy")),
-            ("3", _("3 just right")),
-            ("4", _("4 hard")),
-            ("5", _("5 too hard")),
-        ],
+        choices=[("", "-"), *((str(n), label) for n, label in DIFFICULTY)],
         coerce=int,
         empty_value=None,
         required=False,

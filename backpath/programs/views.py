@@ -35,7 +35,15 @@ from backpath.exercises.programs import (
 from backpath.interchange import assessment_from_record
 from backpath.programs import adherence_charts, booklets, catalogue, services
 from backpath.programs.catalogue import CatalogueExercise
-from backpath.programs.forms import ItemFormSet, LogForm, ProgramForm, QuotaLogForm, SuggestForm
+from backpath.programs.forms import (
+    DIFFICULTY,
+    PAIN_SCALE,
+    ItemFormSet,
+    LogForm,
+    ProgramForm,
+    QuotaLogForm,
+    SuggestForm,
+)
 from backpath.programs.models import Program
 from backpath.programs.selectors import (
     BetweenVisitsState,
@@ -263,6 +271,10 @@ def _htmx(request: HttpRequest) -> bool:
 VisitsFor = Callable[[Episode, date], BetweenVisitsState]
 
 
+# What an exercise card's form offers (``_exercise_card.html``).
+_CARD_SCALES = {"pain_scale": PAIN_SCALE, "difficulty_scale": DIFFICULTY}
+
+
 def _overview(episode: Episode, visits: VisitsFor | None = None) -> TodayOverview:
     day = timezone.localdate()
     return today_overview(episode, day, lang(), visits(episode, day) if visits else None)
@@ -284,7 +296,7 @@ def today(request: AuthenticatedHttpRequest, visits: VisitsFor | None = None) ->
         "day": timezone.localdate(),
         "after_care": after_care,
         "has_program": program is not None,  # the menu's "Today" link, known here already
-        "pain_scale": range(11),
+        **_CARD_SCALES,
         # No ids: the field sits in its label, and htmx would "settle" a same-id element's
         # attributes across a swap (its empty style="" then breaks the CSP).
         "quota_form": QuotaLogForm(
@@ -311,7 +323,7 @@ def log_exercise(request: AuthenticatedHttpRequest) -> HttpResponse:
             return render(
                 request,
                 "programs/_exercise_card.html",
-                {"row": replace(row, open=True), "pain_scale": range(11), "problem": True},
+                {"row": replace(row, open=True), "problem": True, **_CARD_SCALES},
             )
         messages.error(request, _("That did not work; choose done or skipped and try again."))
         if _htmx(request):
@@ -346,7 +358,7 @@ def log_exercise(request: AuthenticatedHttpRequest) -> HttpResponse:
             # After a painful log the answer to it keeps the focus; otherwise the next card.
             "focus_next": row.offer is None,
             "overview": overview,
-            "pain_scale": range(11),
+            **_CARD_SCALES,
         },
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
+from xml.etree.ElementTree import Element
 
 import pytest
 from django.db.models.signals import post_init
@@ -251,6 +252,38 @@ def test_an_htmx_log_without_done_or_skipped_answers_the_open_card_with_the_prob
     assert "choose done or skipped" in html(answer)
     assert parse(answer).find(".//details").get("open") is not None
     assert not ExerciseLog.objects.exists()
+
+
+def _form_as_shown(card: Element) -> dict[str, str]:
+    """What the card's form posts if the patient touches nothing: its hidden fields and the
+    options shown selected (an option without a value posts its text)."""
+    data = {
+        str(field.get("name")): field.get("value") or ""
+        for field in card.iter("input")
+        if field.get("type") == "hidden"
+    }
+    for select in card.iter("select"):
+        chosen = [option for option in select.iter("option") if option.get("selected") is not None]
+        shown = chosen[0].get("value", "".join(chosen[0].itertext())) if chosen else ""
+        data[str(select.get("name"))] = shown
+    return data
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_logged_exercise_shows_its_answers_so_correcting_it_keeps_them(
+    world: World, amy: Client, htmx: bool
+) -> None:
+    # Skipped with pain 3 and "4 hard", then corrected to done from the card as shown: the
+    # pain and the difficulty are posted again, not blanked (the difficulty once was).
+    program = publish(world, [("bridge", SETS, 7)])
+    first = log(amy, program, "bridge", htmx=htmx, done="no", pain="3", difficulty="4")
+    page = first if htmx else amy.get(reverse("today"))
+    card = next(s for s in parse(page).iter("section") if s.get("id") == "exercise-1")
+    shown = _form_as_shown(card)
+    assert (shown["pain"], shown["difficulty"]) == ("3", "4")
+    amy.post(reverse("log_exercise"), {**shown, "done": "yes"})
+    entry = ExerciseLog.objects.get()
+    assert (entry.done, entry.pain, entry.difficulty) == (True, 3, 4)
 
 
 def test_an_htmx_quota_log_answers_the_card_and_the_counts(world: World, amy: Client) -> None:
