@@ -323,7 +323,17 @@ def log_exercise(request: AuthenticatedHttpRequest) -> HttpResponse:
             return render(
                 request,
                 "programs/_exercise_card.html",
-                {"row": replace(row, open=True), "problem": True, **_CARD_SCALES},
+                {
+                    "row": replace(row, open=True),
+                    "problem": True,
+                    # What the patient chose is shown again, not today's log or blanks.
+                    "answers": {
+                        name: value
+                        for name in ("done", "pain", "difficulty")
+                        if (value := form.cleaned_data.get(name)) is not None
+                    },
+                    **_CARD_SCALES,
+                },
             )
         messages.error(request, _("That did not work; choose done or skipped and try again."))
         if _htmx(request):

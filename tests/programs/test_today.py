@@ -208,6 +208,21 @@ def test_without_near_daily_exercises_there_is_no_streak(world: World, amy: Clie
     assert "all daily exercises done" not in html(page)
 
 
+def _form_as_shown(card: Element) -> dict[str, str]:
+    """What the card's form posts if the patient touches nothing: its hidden fields and the
+    options shown selected (an option without a value posts its text)."""
+    data = {
+        str(field.get("name")): field.get("value") or ""
+        for field in card.iter("input")
+        if field.get("type") == "hidden"
+    }
+    for select in card.iter("select"):
+        chosen = [option for option in select.iter("option") if option.get("selected") is not None]
+        shown = chosen[0].get("value", "".join(chosen[0].itertext())) if chosen else ""
+        data[str(select.get("name"))] = shown
+    return data
+
+
 # --- logging without a reload ---------------------------------------------------------------
 
 
@@ -247,26 +262,30 @@ def test_an_htmx_log_without_done_or_skipped_answers_the_open_card_with_the_prob
     world: World, amy: Client
 ) -> None:
     program = publish(world, [("bridge", SETS, 7)])
-    answer = log(amy, program, "bridge", htmx=True, pain="2")
+    answer = log(amy, program, "bridge", htmx=True, pain="2", difficulty="3")
     assert answer.status_code == 200
     assert "choose done or skipped" in html(answer)
     assert parse(answer).find(".//details").get("open") is not None
     assert not ExerciseLog.objects.exists()
+    # What she chose is still chosen: only "done or skipped" is left to answer.
+    shown = _form_as_shown(parse(answer))
+    assert (shown["pain"], shown["difficulty"]) == ("2", "3")
 
 
-def _form_as_shown(card: Element) -> dict[str, str]:
-    """What the card's form posts if the patient touches nothing: its hidden fields and the
-    options shown selected (an option without a value posts its text)."""
-    data = {
-        str(field.get("name")): field.get("value") or ""
-        for field in card.iter("input")
-        if field.get("type") == "hidden"
-    }
-    for select in card.iter("select"):
-        chosen = [option for option in select.iter("option") if option.get("selected") is not None]
-        shown = chosen[0].get("value", "".join(chosen[0].itertext())) if chosen else ""
-        data[str(select.get("name"))] = shown
-    return data
+def test_a_correction_that_comes_back_shows_what_was_posted_not_the_log(
+    world: World, amy: Client
+) -> None:
+    program = publish(world, [("bridge", SETS, 7)])
+    log(amy, program, "bridge", done="no", pain="3", difficulty="4")
+    # Done, with another pain score and a difficulty out of range (a tampered form).
+    answer = log(amy, program, "bridge", htmx=True, done="yes", pain="5", difficulty="9")
+    assert "choose done or skipped" in html(answer)
+    card = parse(answer)
+    shown = _form_as_shown(card)
+    assert (shown["pain"], shown["difficulty"]) == ("5", "")
+    checked = [i.get("value") for i in card.iter("input") if i.get("checked") is not None]
+    assert checked == ["yes"]
+    assert ExerciseLog.objects.get().pain == 3  # nothing saved
 
 
 @pytest.mark.parametrize("htmx", [False, True])
