@@ -4,8 +4,8 @@
    program, and the whole library as the e-book: medians over several runs (targets 0.5 s
    and 3 s).
 2. Transferred size of the patient's "today" page with its CSS and JavaScript, as served by
-   the app: raw and gzip-compressed (whitenoise serves compressed files in production;
-   target 100 KB).
+   the app: raw and gzip-compressed (the page as the app compresses it for a browser that
+   asks; the files as whitenoise serves them compressed in production; target 100 KB).
 
 Runs on a throwaway SQLite database with the demo clinic; nothing is kept.
 """
@@ -61,7 +61,7 @@ def main() -> int:
     from backpath.exercises.programs import GradedQuota, suggest_program
     from backpath.programs import booklets, services
     from backpath.programs.views import _builder_patient
-    from backpath.web.demo_data import DEMO_PASSWORD, load_demo
+    from backpath.web.demo_data import load_demo
 
     load_demo()
     episode = Episode.objects.get(patient__first_name="Carla")
@@ -102,14 +102,18 @@ def main() -> int:
     )
 
     client = Client(HTTP_HOST="localhost")
-    assert client.login(email="carla@patient.example", password=DEMO_PASSWORD)
-    page = client.get("/me/today/")
+    # Logged in without the form: the login (rate-limited by axes, which wants the request)
+    # is not what this measures.
+    client.force_login(User.objects.get(email="carla@patient.example"))
+    # As a phone asks for it: the page comes compressed from the app itself.
+    page = client.get("/me/today/", HTTP_ACCEPT_ENCODING="gzip")
     assert page.status_code == 200, page.status_code
-    html = page.content
+    assert page.get("Content-Encoding") == "gzip", "the page was not sent compressed"
+    html = gzip.decompress(page.content)
     assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
-    parts = [html] + [b"".join(client.get(a.decode()).streaming_content) for a in assets]  # type: ignore[attr-defined]
-    raw = sum(len(p) for p in parts) / 1024
-    packed = sum(len(gzip.compress(p, 9)) for p in parts) / 1024
+    files = [b"".join(client.get(a.decode()).streaming_content) for a in assets]  # type: ignore[attr-defined]
+    raw = (len(html) + sum(len(p) for p in files)) / 1024
+    packed = (len(page.content) + sum(len(gzip.compress(p, 9)) for p in files)) / 1024
     names = ", ".join(a.decode().rsplit("/", 1)[-1] for a in assets)
     print(
         f"today page: HTML {len(html) / 1024:.1f} KB + {names}: {raw:.1f} KB raw, "

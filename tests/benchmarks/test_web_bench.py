@@ -39,7 +39,9 @@ def test_the_web_benchmark_logs_in_and_measures_every_page() -> None:
         "floor + layout",
         "layout + 10 reads",
         "/me/",
+        "/me/ kept data",
         "/me/today/",
+        "/me/today/ kept data",
         "/me/progress/",
         "diary write (POST)",
         "dashboard",
@@ -53,5 +55,10 @@ def test_the_web_benchmark_logs_in_and_measures_every_page() -> None:
     assert int(rows["floor (logged in)"]["queries"]) == 3
     assert int(rows["floor + layout"]["queries"]) == 3  # the layout itself reads nothing
     assert int(rows["layout + 10 reads"]["queries"]) == 12
+    # A kept page reads only what every patient page must: the session, the user and the
+    # episode, and logs it (on SQLite three statements: BEGIN IMMEDIATE, the last hash, the
+    # insert; one on PostgreSQL).
+    assert int(rows["/me/ kept data"]["queries"]) == 6
+    assert int(rows["/me/today/ kept data"]["queries"]) == 6
     # Six statements (tests/web/test_queries.py), and here SQLite's BEGIN IMMEDIATE.
     assert int(rows["diary write (POST)"]["queries"]) <= 7
