@@ -8,6 +8,10 @@
 # pyproject.toml changed.
 
 PYTHON ?= python3
+# The suite runs a worker process per core (pytest-xdist), each test file on one worker (its
+# module fixtures, browser and live server stay together); each worker has its own test
+# database. `make test PARALLEL=` runs it in one process.
+PARALLEL ?= -n auto --dist loadfile
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -57,13 +61,13 @@ test: $(STAMP) system-packages
 	$(PROD_ENV) $(BIN)/backpath check --deploy --fail-level WARNING
 	tools/audit-dependencies
 	@tools/ensure-redis || echo "note: no Redis on 127.0.0.1:6379 for the Celery test (skipped here, fails in CI)"
-	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=95
+	$(BIN)/pytest $(PARALLEL) --cov --cov-report=term --cov-fail-under=95
 	$(BIN)/coverage report --include='backpath/clinical/*' --fail-under=100
 	@url=$$(tools/ensure-postgres) || { \
 	  if [ -n "$${CI:-}" ]; then echo "PostgreSQL is required in CI and none could be started" >&2; exit 1; fi; \
 	  echo "SKIPPED: the PostgreSQL run (no server on 127.0.0.1:5432 and none could be started)"; exit 0; }; \
 	echo "database tests again on PostgreSQL ($$url)"; \
-	DATABASE_URL=$$url $(BIN)/pytest tests/web tests/care tests/accounts tests/programs \
+	DATABASE_URL=$$url $(BIN)/pytest $(PARALLEL) tests/web tests/care tests/accounts tests/programs \
 	  tests/followup tests/learning tests/reminders tests/prevention tests/auditlog \
 	  tests/privacy tests/api tests/fhir tests/research tests/quality tests/synthetic -m "not browser"
 

@@ -116,7 +116,8 @@ def main() -> int:
     packed = (len(page.content) + sum(len(gzip.compress(p, 9)) for p in files)) / 1024
     names = ", ".join(a.decode().rsplit("/", 1)[-1] for a in assets)
     print(
-        f"today page: HTML {len(html) / 1024:.1f} KB + {names}: {raw:.1f} KB raw, "
+        f"today page: HTML {len(html) / 1024:.1f} KB ({len(page.content) / 1024:.1f} KB sent) "
+        f"+ {names}: {raw:.1f} KB raw, "
         f"{packed:.1f} KB gzip; target <= {TODAY_TARGET_KB:.0f} KB transferred: "
         f"{'ok' if packed <= TODAY_TARGET_KB else 'OVER'}"
     )

@@ -57,7 +57,7 @@ def user_language(
 
 class CompressedPages(GZipMiddleware):
     """The app's HTML pages gzip-compressed when the browser asks for it: "today" with its
-    moving exercise drawings is 100-180 KB of HTML, a sixth of that compressed, on a
+    moving exercise drawings is 100-180 KB of HTML, an eighth of that compressed, on a
     patient's phone at every visit.
 
     Only whole HTML pages. Static files come compressed from WhiteNoise already; PDFs,
