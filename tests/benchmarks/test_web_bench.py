@@ -4,15 +4,14 @@ here (timing belongs to the benchmark), only that each page answered and was cou
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.benchmarks.running import run_benchmark
+
 # A report row: page, req/s, x floor, x reads, p50, p95, p99, queries, bytes.
 ROW = re.compile(
     r"^  (?P<page>.+?)\s+(?P<rate>[\d.]+)\s+(?P<ratio>[\d.]+)\s+(?P<reads>[\d.]+)"
@@ -22,16 +21,7 @@ ROW = re.compile(
 
 @pytest.mark.skipif(not Path(sys.executable).with_name("gunicorn").exists(), reason="no gunicorn")
 def test_the_web_benchmark_logs_in_and_measures_every_page() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.web", "--sizes", "10", "--rounds", "1", "--batch", "4"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_benchmark("web", "--sizes", "10", "--rounds", "1", "--batch", "4")
     assert done.returncode == 0, done.stderr[-2000:]
     rows = {m["page"]: m for line in done.stdout.splitlines() if (m := ROW.match(line))}
     assert list(rows) == [
