@@ -1,5 +1,5 @@
 """The app as ``benchmarks.web`` serves it under gunicorn: backpath's own settings, URLs and
-middleware, plus two things the app itself never has.
+middleware, plus what the app itself never has.
 
 - The floor, ``/bench/floor/``: what every logged-in page costs at least with this
   framework on this server (the session, the user, one indexed query, a small template).
