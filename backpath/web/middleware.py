@@ -64,7 +64,7 @@ class CompressedPages(GZipMiddleware):
     photos and videos are compressed formats; streamed files and the API's JSON are left as
     they are. Against BREACH-style guessing of what a compressed page holds, Django pads
     each answer with up to 100 random bytes (Heal The Breach), on top of its per-answer
-    masked CSRF token and the SameSite session cookie (docs/architecture.md, Security)."""
+    masked CSRF token and the SameSite session cookie (docs/architecture.md, Performance)."""
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
