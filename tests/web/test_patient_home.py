@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.urls import reverse
 
+from backpath.clinical.followup import recheck_flags
 from backpath.exercises.library import Dosage
+from backpath.followup.models import Alert
 from backpath.programs import services
 from backpath.programs.models import Program
 from backpath.programs.selectors import patient_has_program
+from tests.followup.test_followup import DIARY
 from tests.pages import AssertQueries, parse, queries, same_count
 from tests.personas import World
 
@@ -88,3 +92,30 @@ def test_the_home_answers_in_fixed_queries(
     for item in program.items.all():
         amy.post(reverse("log_exercise"), {"item": str(item.id), "done": "yes", "pain": "7"})
     same_count(amy, reverse("portal_home"), count, django_assert_num_queries)
+
+
+def test_every_visit_shows_what_is_true_now_not_what_was_kept(english: World) -> None:
+    """HAZ-24: a patient page keeps nothing between requests. One browser (one session, one
+    process) opens the home before and after each change made elsewhere: on her other
+    device, and by the clinic."""
+    phone = english.client_for(english.amy)
+    tablet = english.client_for(english.amy)
+    claire = english.client_for(english.claire)
+
+    def home() -> str:
+        return str(phone.get(reverse("portal_home")).content.decode())
+
+    assert 'class="urgent"' not in home()
+    assert "Filled in today" not in home()
+    # A red flag in the weekly check, sent from the tablet: the very next visit says what to do.
+    flags = dict.fromkeys(recheck_flags(), "no") | {"CES-2": "yes"}
+    tablet.post(reverse("recheck"), {**flags, "submission": str(uuid.uuid4())})
+    assert "has been told" in home()
+    # Until the clinic has handled it, and not after.
+    claire.post(reverse("alert_resolve", args=[Alert.objects.get().id]))
+    assert 'class="urgent"' not in home()
+    # What is due follows too: today's diary, saved on the tablet.
+    tablet.post(reverse("diary"), DIARY)
+    assert "Filled in today" in home()
+    page = phone.get(reverse("today"))
+    assert page["Cache-Control"] == "no-store"  # nor does the browser or a proxy keep it
