@@ -56,3 +56,19 @@ def test_the_apis_json_is_sent_as_it_is(db: None) -> None:
     assert answer.status_code == 200
     assert not answer.has_header("Content-Encoding")
     assert answer.json()  # the list of instruments
+
+
+def test_what_a_link_adds_to_a_url_is_not_echoed_into_the_page(world: World) -> None:
+    # A compressed page that echoes text an outsider chose would let them guess, from its
+    # size, what else the page holds (BREACH). Bad or unknown parameters are ignored, and
+    # the language switch returns to the page's path alone.
+    marker = "zq7xw3echo"
+    pages = (
+        (world.amy, "portal_home"),
+        (world.claire, "patient_list"),
+        (world.claire, "dashboard"),
+    )
+    for client, name in pages:
+        page = world.client_for(client).get(reverse(name), {"after": marker, "x": marker})
+        assert page.status_code == 200
+        assert marker not in page.content.decode()
