@@ -55,20 +55,30 @@ def user_language(
     return middleware
 
 
-class CompressedPages(GZipMiddleware):
-    """The app's HTML pages gzip-compressed when the browser asks for it: "today" with its
-    moving exercise drawings is 100-180 KB of HTML, an eighth of that compressed, on a
-    patient's phone at every visit.
+# The patient's own pages (backpath/web/urls.py): the ones read on a phone, and none of them
+# echoes text from its URL (their forms are posted, and a cross-site post carries no session).
+PATIENT_PAGES = "/me/"
 
-    Only whole HTML pages. Static files come compressed from WhiteNoise already; PDFs,
-    photos and videos are compressed formats; streamed files and the API's JSON are left as
-    they are. Against BREACH-style guessing of what a compressed page holds, Django pads
-    each answer with up to 100 random bytes (Heal The Breach), on top of its per-answer
-    masked CSRF token and the SameSite session cookie (docs/architecture.md, Performance)."""
+
+class CompressedPages(GZipMiddleware):
+    """The patient's pages gzip-compressed when the browser asks for it: "today" with its
+    moving exercise drawings is 100-180 KB of HTML, an eighth of that compressed, on a
+    phone at every visit.
+
+    Only the patient's whole HTML pages. A compressed page that also echoes text an outsider
+    put in its URL lets them guess from its size what else it holds (BREACH); the clinic's
+    pages echo their filters (the quality report, the access log), so they are sent as they
+    are, as are PDFs, files and the API's JSON. Django also pads each compressed answer with
+    up to 100 random bytes (Heal The Breach) and masks the CSRF token anew in every answer,
+    and the session cookie is SameSite (docs/architecture.md, Performance)."""
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        if (
+            response.streaming
+            or not request.path_info.startswith(PATIENT_PAGES)
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
             return response
         return super().process_response(request, response)

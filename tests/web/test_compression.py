@@ -1,6 +1,6 @@
-"""Pages go to the phone compressed when the browser asks (``web.middleware.CompressedPages``);
-nothing else the app answers is touched: PDFs, the API's JSON, and any answer to a browser
-that did not ask."""
+"""The patient's pages go to the phone compressed when the browser asks
+(``web.middleware.CompressedPages``); nothing else the app answers is touched: the clinic's
+pages, PDFs, the API's JSON, and any answer to a browser that did not ask."""
 
 from __future__ import annotations
 
@@ -40,6 +40,16 @@ def test_without_asking_the_browser_gets_the_page_as_it_is(world: World) -> None
     assert answer.status_code == 200
     assert not answer.has_header("Content-Encoding")
     assert answer.content.lstrip().startswith(b"<!doctype html>")
+
+
+def test_the_clinics_pages_are_sent_as_they_are(world: World) -> None:
+    # Some echo their filters from the URL (the quality report, the access log): compressed,
+    # their size could tell an outsider what else they hold.
+    claire = world.client_for(world.claire)
+    for name in ("dashboard", "patient_list", "quality"):
+        page = claire.get(reverse(name), **GZIP)
+        assert page.status_code == 200, name
+        assert not page.has_header("Content-Encoding"), name
 
 
 def test_a_pdf_is_sent_as_it_is(world: World) -> None:
