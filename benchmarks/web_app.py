@@ -10,7 +10,8 @@ middleware, plus what the app itself never has.
   ratios are made of.
 - ``/bench/kept/home/`` and ``/bench/kept/today/``: ``/me/`` and ``/me/today/`` as a
   perfect cache of their data would serve them. The app's own view runs once per user,
-  page and worker; its template and context are kept; every later request reads the episode
+  page and worker (that answer is marked, and the benchmark asks again without counting
+  it); its template and context are kept; every later request reads the episode
   (logged, as every patient page must) and draws the same template from the kept context.
   The app does not do this, and could not safely (what is due and the red-flag state must
   be read fresh); it shows the most that any cache of a page's data could win: what is
@@ -54,6 +55,7 @@ from benchmarks.web import (  # noqa: E402
     QUERIES_HEADER,
     READS,
     READS_PATH,
+    WARMING_HEADER,
 )
 
 _template = engines["django"].from_string("<!doctype html><title>floor</title><p>{{ name }}</p>")
@@ -106,9 +108,11 @@ def _keeping(page: str, request: HttpRequest) -> HttpResponse:
 
     module.render = keep  # a sync worker serves one request at a time
     try:
-        return view(request)
+        response = view(request)
     finally:
         module.render = real
+    response[WARMING_HEADER] = "1"  # not counted: the client asks again
+    return response
 
 
 @login_required
@@ -116,7 +120,7 @@ def kept(request: AuthenticatedHttpRequest, page: str) -> HttpResponse:
     if page not in _KEPT_PAGES:
         raise Http404
     if (request.user.pk, page) not in _kept:
-        return _keeping(page, request)  # the first time in this worker (the warm-up's)
+        return _keeping(page, request)  # the first time in this worker
     current_episode(request.user)  # the read every patient page makes and logs
     template, context = _kept[(request.user.pk, page)]
     return render(request, template, context)
