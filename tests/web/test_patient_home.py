@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.urls import reverse
 
-from backpath.clinical.followup import recheck_flags
 from backpath.exercises.library import Dosage
 from backpath.followup.models import Alert
 from backpath.programs import services
 from backpath.programs.models import Program
 from backpath.programs.selectors import patient_has_program
-from tests.followup.test_followup import DIARY
+from tests.followup.test_followup import DIARY, answers
 from tests.pages import AssertQueries, parse, queries, same_count
 from tests.personas import World
 
@@ -108,8 +106,7 @@ def test_every_visit_shows_what_is_true_now_not_what_was_kept(english: World) ->
     assert 'class="urgent"' not in home()
     assert "Filled in today" not in home()
     # A red flag in the weekly check, sent from the tablet: the very next visit says what to do.
-    flags = dict.fromkeys(recheck_flags(), "no") | {"CES-2": "yes"}
-    tablet.post(reverse("recheck"), {**flags, "submission": str(uuid.uuid4())})
+    tablet.post(reverse("recheck"), answers(CES_2=True))
     assert "has been told" in home()
     # Until the clinic has handled it, and not after.
     claire.post(reverse("alert_resolve", args=[Alert.objects.get().id]))
